@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import fastifyStatic from '@fastify/static'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { Config } from './config.ts'
+import type { CurrentUser } from './platform/auth/store.ts'
+import type { Db } from './platform/db/db.ts'
+import { setUpAuthentication } from './platform/http/auth.ts'
+import { HttpError, ValidationError } from './platform/http/errors.ts'
+import { setUpCsrf, setUpSecurityHeaders } from './platform/http/security.ts'
+import { createViews, GOVUK_ASSETS } from './platform/http/views.ts'
+import { t } from './platform/i18n/i18n.ts'
+import { navigationFor } from './platform/http/navigation.ts'
+import { createServices, type Services } from './services.ts'
+import type { QuestionSetCatalogue } from './features/assessments/catalogue.ts'
+import { authRoutes } from './features/people/authRoutes.ts'
+import { peopleRoutes } from './features/people/routes.ts'
+import { registerRoutes } from './features/register/routes.ts'
+import { registerApi } from './features/register/api.ts'
+import { screeningRoutes } from './features/assessments/routes.ts'
+import { boardRoutes } from './features/board/routes.ts'
+import { transparencyRoutes } from './features/transparency/routes.ts'
+import { publicRoutes } from './features/transparency/publicRoutes.ts'
+import { openApiRoutes } from './platform/http/openapi.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: CurrentUser | null
+    cspNonce: string
+    csrfToken: string
+  }
+  interface FastifyReply {
+    /** Renders a page with the layout's common context (user, CSRF token, navigation). */
+    view(template: string, context?: Record<string, unknown>): FastifyReply
+  }
+}
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  questionSets: QuestionSetCatalogue
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Builds the whole application, unstarted. main/cli listen; tests call app.inject(). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps
+  const app = Fastify({
+    logger: config.env === 'test' ? false : {
+      level: 'info',
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.env === 'production',
+  })
+  const services: Services = createServices(db, deps.questionSets, config)
+  const views = createViews()
+
+  await app.register(cookie)
+  await app.register(formbody, { bodyLimit: 512 * 1024 })
+  setUpSecurityHeaders(app)
+
+  // Static files: govuk-frontend's own assets and our compiled stylesheet.
+  await app.register(fastifyStatic, { root: GOVUK_ASSETS, prefix: '/assets/govuk/', decorateReply: false, index: false })
+  const appCssPath = join(root, 'public/app.css')
+  const initJs = readFileSync(join(root, 'src/platform/http/assets/init.js'), 'utf8')
+  app.get('/assets/app.css', async (_req, reply) => {
+    try {
+      return reply.type('text/css').header('cache-control', 'public, max-age=300').send(readFileSync(appCssPath))
+    } catch {
+      throw new HttpError(404, 'error.cssMissing')
+    }
+  })
+  app.get('/assets/init.js', async (_req, reply) => reply.type('text/javascript').send(initJs))
+
+  setUpAuthentication(app, services.auth)
+  setUpCsrf(app, { secureCookies: config.secureCookies })
+
+  app.decorateReply('view', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const request = this.request
+    const html = views.render(template, {
+      user: request.user,
+      csrfToken: request.csrfToken,
+      cspNonce: request.cspNonce,
+      navigation: navigationFor(request.user, request.url, Boolean(context.publicPage)),
+      currentUrl: request.url,
+      ...context,
+    })
+    return this.type('text/html; charset=utf-8').send(html)
+  })
+
+  app.get('/health', async (_req, reply) => {
+    try {
+      await db.query('select 1')
+      return reply.header('cache-control', 'no-store').send({ status: 'ok', database: db.kind })
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' })
+    }
+  })
+
+  app.get('/', async (request, reply) =>
+    request.user ? reply.redirect('/register') : reply.view('people/views/home.njk', { pageTitle: t('home.title') }),
+  )
+
+  // Set before the routes are registered, so every route inherits them.
+  app.setNotFoundHandler(async (request, reply) => sendError(request, reply, new HttpError(404, 'error.notFound')))
+  app.setErrorHandler(async (error, request, reply) => sendError(request, reply, error))
+
+  await app.register(async (scope) => {
+    authRoutes(scope, services, config)
+    peopleRoutes(scope, services)
+    registerRoutes(scope, services)
+    screeningRoutes(scope, services)
+    boardRoutes(scope, services)
+    transparencyRoutes(scope, services)
+    publicRoutes(scope, services)
+    registerApi(scope, services)
+    openApiRoutes(scope)
+  })
+
+
+  return app
+}
+
+function isApi(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/') || request.url.endsWith('.json') || request.url.endsWith('.csv')
+}
+
+/** The one place errors become responses: JSON for the API, a GOV.UK page for people. */
+async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  let status = 500
+  let key = 'error.server'
+  let fields: Record<string, string> | undefined
+  if (error instanceof HttpError) {
+    status = error.statusCode
+    key = error.messageKey
+    if (error instanceof ValidationError) fields = error.fields
+  } else if (isFastifyClientError(error)) {
+    status = error.statusCode
+    key = status === 413 ? 'error.tooLarge' : status === 415 ? 'error.unsupportedMedia' : 'error.badRequest'
+  }
+  if (status >= 500) request.log.error({ err: error }, 'request failed')
+
+  if (isApi(request)) {
+    return reply.code(status).send({ error: t(key), ...(fields ? { fields } : {}) })
+  }
+  if (status === 401) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`)
+  return reply.code(status).view('error.njk', {
+    pageTitle: t(`${key}.title`),
+    heading: t(`${key}.title`),
+    message: t(key),
+  })
+}
+
+function isFastifyClientError(e: unknown): e is { statusCode: number } {
+  const code = (e as { statusCode?: unknown })?.statusCode
+  return typeof code === 'number' && code >= 400 && code < 500
+}

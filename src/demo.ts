@@ -1,0 +1,303 @@
+import type { CurrentUser } from './platform/auth/store.ts'
+import { insertUser } from './platform/auth/store.ts'
+import { ROLES, type Role } from './platform/auth/permissions.ts'
+import type { Db } from './platform/db/db.ts'
+import type { Services } from './services.ts'
+import type { Answers } from './features/assessments/engine.ts'
+import type { NewEntryInput, Stage } from './features/register/model.ts'
+
+/** Demo logins: every role in each council, one shared password (demo data only). */
+export const DEMO_PASSWORD = 'demo-password-2026'
+
+export const DEMO_COUNCILS = [
+  {
+    slug: 'northmoor', name: 'Northmoor Borough Council', domain: 'northmoor.example',
+    contactEmail: 'ai-governance@northmoor.example', websiteUrl: 'https://www.northmoor.example/ai', region: 'North West',
+  },
+  {
+    slug: 'riverside', name: 'Riverside District Council', domain: 'riverside.example',
+    contactEmail: 'digital@riverside.example', websiteUrl: 'https://www.riverside.example/algorithms', region: 'South West',
+  },
+] as const
+
+export function demoLogins(): { council: string; role: Role; email: string }[] {
+  return DEMO_COUNCILS.flatMap((c) => ROLES.map((role) => ({ council: c.name, role, email: `${role.replace('_', '-')}@${c.domain}` })))
+}
+
+type Base = Omit<NewEntryInput, 'stage'>
+
+/** A staff-facing screening answer set: no personal data, informs only. */
+const LOW: Answers = {
+  personal_data: false, decision_role: 'informs', prohibited_practices: ['none'], annex_iii_areas: ['none'],
+  public_facing: ['none'], equality_impact: 'no',
+}
+
+interface DemoEntry {
+  council: 0 | 1
+  stage: Stage
+  entry: Base
+  screening?: Answers
+  conditions?: string[]
+}
+
+const ENTRIES: DemoEntry[] = [
+  {
+    council: 0, stage: 'live',
+    entry: {
+      name: 'Meeting notes and actions assistant', serviceArea: 'Corporate services', owner: 'Head of Democratic Services',
+      purpose: 'Drafts notes and action lists from recordings of internal meetings. Officers check and correct every draft before it is shared.',
+      supplier: 'Microsoft (Copilot for Microsoft 365)', technique: 'Large language model (generative AI) with speech-to-text',
+      personalData: true, specialCategoryData: false, decisionRole: 'informs', peopleAffected: 'Staff and councillors attending internal meetings',
+      humanOversight: 'The meeting owner reviews and edits every summary before circulation.', nextReviewDate: '2027-03-31',
+    },
+    screening: { personal_data: true, special_category: false, people_scale: 'hundreds', data_matching: false, invisible_processing: false,
+      biometric_identification: false, monitoring: ['none'], decision_role: 'informs', profiling: false, vulnerable_people: false,
+      prohibited_practices: ['none'], annex_iii_areas: ['none'], public_facing: ['none'], equality_impact: 'no' },
+  },
+  {
+    council: 0, stage: 'pilot',
+    entry: {
+      name: 'Contact centre call wrap-up', serviceArea: 'Customer services', owner: 'Customer Services Manager',
+      purpose: 'Summarises calls to the contact centre and suggests the case category, so advisers spend less time on after-call notes.',
+      supplier: 'Contact centre platform supplier', technique: 'Speech-to-text and a large language model',
+      personalData: true, specialCategoryData: true, decisionRole: 'assists', peopleAffected: 'Residents who phone the council',
+      humanOversight: 'Advisers read and correct the summary and category before saving it to the case.', nextReviewDate: '2027-01-15',
+    },
+    screening: { personal_data: true, special_category: true, people_scale: 'tens_of_thousands_or_more', data_matching: false,
+      invisible_processing: false, biometric_identification: false, monitoring: ['none'], decision_role: 'assists', significant_effect: false,
+      profiling: false, vulnerable_people: true, prohibited_practices: ['none'], annex_iii_areas: ['none'], public_facing: ['none'],
+      equality_impact: 'not_sure' },
+    conditions: ['Complete the DPIA and share it with the board', 'Publish a privacy notice update before go-live'],
+  },
+  {
+    council: 0, stage: 'approved',
+    entry: {
+      name: 'Children\'s social care case chronology', serviceArea: 'Children\'s services', owner: 'Principal Social Worker',
+      purpose: 'Builds a draft chronology of significant events from case records, to save social workers time when preparing for reviews and court.',
+      supplier: null, technique: 'Large language model run in the council\'s own cloud tenancy',
+      personalData: true, specialCategoryData: true, decisionRole: 'assists', peopleAffected: 'Children and families known to social care',
+      humanOversight: 'The allocated social worker checks every entry against the source records; nothing is shared unchecked.',
+      nextReviewDate: '2026-12-01',
+    },
+    screening: { personal_data: true, special_category: true, people_scale: 'thousands', data_matching: true, invisible_processing: false,
+      biometric_identification: false, monitoring: ['none'], decision_role: 'assists', significant_effect: true, profiling: false,
+      vulnerable_people: true, prohibited_practices: ['none'], annex_iii_areas: ['benefits_and_services'], narrow_procedural_task: true,
+      public_facing: ['none'], equality_impact: 'yes' },
+  },
+  {
+    council: 0, stage: 'awaiting_decision',
+    entry: {
+      name: 'Rent arrears prioritisation model', serviceArea: 'Housing', owner: 'Head of Housing Income',
+      purpose: 'Scores council tenants\' accounts for the likelihood of falling into serious arrears so that income officers can offer early support.',
+      supplier: 'Housing management system supplier', technique: 'Gradient-boosted decision trees trained on rent account history',
+      personalData: true, specialCategoryData: false, decisionRole: 'assists', peopleAffected: 'About 12,000 council tenants',
+      humanOversight: 'Income officers decide whom to contact; the score only orders the work list.', nextReviewDate: null,
+    },
+    screening: { personal_data: true, special_category: false, people_scale: 'tens_of_thousands_or_more', data_matching: true,
+      invisible_processing: false, biometric_identification: false, monitoring: ['none'], decision_role: 'assists', significant_effect: true,
+      profiling: true, vulnerable_people: true, prohibited_practices: ['none'], annex_iii_areas: ['benefits_and_services'],
+      narrow_procedural_task: false, public_facing: ['none'], equality_impact: 'yes' },
+  },
+  {
+    council: 0, stage: 'under_assessment',
+    entry: {
+      name: 'Website chatbot', serviceArea: 'Customer services', owner: 'Digital Services Manager',
+      purpose: 'Answers residents\' questions on the council website from published pages and hands over to an adviser when it cannot help.',
+      supplier: 'Chatbot platform supplier', technique: 'Retrieval-augmented large language model',
+      personalData: true, specialCategoryData: false, decisionRole: 'informs', peopleAffected: 'Residents using the council website',
+      humanOversight: 'Conversations are sampled weekly; residents can ask for a person at any time.', nextReviewDate: null,
+    },
+  },
+  {
+    council: 0, stage: 'proposed',
+    entry: {
+      name: 'Committee report drafting from templates', serviceArea: 'Corporate services', owner: 'Monitoring Officer',
+      purpose: 'Drafts sections of committee reports from the council\'s templates and officer notes.',
+      supplier: 'Microsoft (Copilot for Microsoft 365)', technique: 'Large language model',
+      personalData: false, specialCategoryData: false, decisionRole: 'informs', peopleAffected: 'Report authors; the public reads the final reports',
+      humanOversight: 'Authors and the legal and finance reviewers sign off every report as now.', nextReviewDate: null,
+    },
+  },
+  {
+    council: 0, stage: 'idea',
+    entry: {
+      name: 'Planning application validation checks', serviceArea: 'Planning', owner: 'Development Management Lead',
+      purpose: 'Checks that new planning applications include the required documents before an officer validates them.',
+      supplier: null, technique: 'Document classification', personalData: true, specialCategoryData: false, decisionRole: 'assists',
+      peopleAffected: 'Applicants and agents', humanOversight: 'A validation officer confirms each finding.', nextReviewDate: null,
+    },
+  },
+  {
+    council: 0, stage: 'rejected',
+    entry: {
+      name: 'Benefit fraud risk scoring', serviceArea: 'Revenues and benefits', owner: 'Head of Revenues and Benefits',
+      purpose: 'Would have scored housing benefit claims for fraud risk to select claims for investigation.',
+      supplier: 'Analytics supplier', technique: 'Machine learning classifier', personalData: true, specialCategoryData: false,
+      decisionRole: 'assists', peopleAffected: 'Housing benefit and council tax support claimants',
+      humanOversight: 'Investigators would decide which claims to open.', nextReviewDate: null,
+    },
+    screening: { personal_data: true, special_category: false, people_scale: 'tens_of_thousands_or_more', data_matching: true,
+      invisible_processing: true, biometric_identification: false, monitoring: ['none'], decision_role: 'assists', significant_effect: true,
+      profiling: true, vulnerable_people: true, prohibited_practices: ['none'], annex_iii_areas: ['benefits_and_services'],
+      narrow_procedural_task: false, public_facing: ['none'], equality_impact: 'yes' },
+  },
+  {
+    council: 0, stage: 'retired',
+    entry: {
+      name: 'Street lighting fault prediction', serviceArea: 'Highways', owner: 'Street Lighting Engineer',
+      purpose: 'Predicted which street lights were likely to fail so that crews could replace them on planned rounds.',
+      supplier: null, technique: 'Statistical model on maintenance history', personalData: false, specialCategoryData: false,
+      decisionRole: 'informs', peopleAffected: 'No individuals; road users benefit from fewer outages',
+      humanOversight: 'Engineers planned rounds with the predictions as one input.', nextReviewDate: null,
+    },
+    screening: LOW,
+  },
+  {
+    council: 0, stage: 'live',
+    entry: {
+      name: 'Document translation for residents', serviceArea: 'Customer services', owner: 'Equalities Officer',
+      purpose: 'Machine-translates standard letters and web pages into the languages most used locally, with a note that a person can be asked for.',
+      supplier: 'Translation service supplier', technique: 'Neural machine translation', personalData: false, specialCategoryData: false,
+      decisionRole: 'informs', peopleAffected: 'Residents who read English as an additional language',
+      humanOversight: 'Key documents are checked by a qualified translator before use.', nextReviewDate: '2027-06-30',
+    },
+    screening: { ...LOW, public_facing: ['published_content'], equality_impact: 'yes' },
+  },
+  {
+    council: 1, stage: 'live',
+    entry: {
+      name: 'Adaptive traffic signal control', serviceArea: 'Highways and transport', owner: 'Traffic Manager',
+      purpose: 'Adjusts traffic light timings at busy junctions from live vehicle counts to reduce queues.',
+      supplier: 'Traffic systems supplier', technique: 'Optimisation algorithm using sensor data', personalData: false,
+      specialCategoryData: false, decisionRole: 'automates', peopleAffected: 'Road users in the town centre',
+      humanOversight: 'Control room staff watch junctions and can switch to fixed timings at any time.', nextReviewDate: '2027-04-01',
+    },
+    screening: { ...LOW, decision_role: 'automates', significant_effect: false, annex_iii_areas: ['critical_infrastructure'], narrow_procedural_task: false },
+  },
+  {
+    council: 1, stage: 'awaiting_decision',
+    entry: {
+      name: 'Meeting transcription for social workers', serviceArea: 'Adult social care', owner: 'Head of Adult Social Care',
+      purpose: 'Transcribes and summarises assessment visits so social workers can write up care assessments faster.',
+      supplier: 'Social care AI supplier', technique: 'Speech-to-text and a large language model', personalData: true,
+      specialCategoryData: true, decisionRole: 'assists', peopleAffected: 'Adults receiving care assessments and their carers',
+      humanOversight: 'The social worker reviews the summary and writes the assessment themselves.', nextReviewDate: null,
+    },
+    screening: { personal_data: true, special_category: true, people_scale: 'thousands', data_matching: false, invisible_processing: false,
+      biometric_identification: false, monitoring: ['none'], decision_role: 'assists', significant_effect: true, profiling: false,
+      vulnerable_people: true, prohibited_practices: ['none'], annex_iii_areas: ['benefits_and_services'], narrow_procedural_task: true,
+      public_facing: ['none'], equality_impact: 'yes' },
+  },
+  {
+    council: 1, stage: 'under_assessment',
+    entry: {
+      name: 'Fly-tipping hotspot detection', serviceArea: 'Environmental services', owner: 'Environmental Enforcement Manager',
+      purpose: 'Finds likely fly-tipping hotspots from reports and collection data to plan patrols.',
+      supplier: null, technique: 'Spatial clustering', personalData: false, specialCategoryData: false, decisionRole: 'informs',
+      peopleAffected: 'Residents in reported areas', humanOversight: 'Officers plan patrols with the map as one input.', nextReviewDate: null,
+    },
+  },
+  {
+    council: 1, stage: 'proposed',
+    entry: {
+      name: 'Council tax enquiry email triage', serviceArea: 'Revenues and benefits', owner: 'Revenues Manager',
+      purpose: 'Sorts incoming council tax emails by topic and urgency so they reach the right team faster.',
+      supplier: 'Case management supplier', technique: 'Text classification', personalData: true, specialCategoryData: false,
+      decisionRole: 'assists', peopleAffected: 'Council tax payers who email the council',
+      humanOversight: 'Staff can re-route any email; urgent flags are checked daily.', nextReviewDate: null,
+    },
+  },
+  {
+    council: 1, stage: 'idea',
+    entry: {
+      name: 'Grant application summariser', serviceArea: 'Economic development', owner: 'Funding Officer',
+      purpose: 'Summarises community grant applications for the assessment panel.', supplier: null,
+      technique: 'Large language model', personalData: true, specialCategoryData: false, decisionRole: 'informs',
+      peopleAffected: 'Community groups applying for grants', humanOversight: 'Panel members read full applications.', nextReviewDate: null,
+    },
+  },
+]
+
+/** The path each stage takes from "proposed" through the real services, so audit trails are real. */
+const PATH: Record<Stage, Stage[]> = {
+  idea: [], proposed: [], under_assessment: ['under_assessment'], awaiting_decision: ['under_assessment', 'awaiting_decision'],
+  approved: ['under_assessment', 'awaiting_decision'], rejected: ['under_assessment', 'awaiting_decision'],
+  pilot: ['under_assessment', 'awaiting_decision'], live: ['under_assessment', 'awaiting_decision'],
+  retired: ['under_assessment', 'awaiting_decision'],
+}
+
+/** ATRS fields the register cannot know, as a council would complete them before publishing. */
+function completion(e: Base): Record<string, string> {
+  return {
+    one_sentence_description: e.purpose.split('. ')[0]!.replace(/\.$/, '') + '.',
+    previous_process: 'Staff did this work by hand.',
+    scope: `${e.peopleAffected}. Used by the ${e.serviceArea} team only.`,
+    benefit: 'Saves officer time and gives a more consistent service.',
+    impact_assessment: 'Screening completed in AI Governance Hub; a DPIA and equality screening were carried out where required.',
+    risks_and_mitigations: 'Inaccurate output is caught by human review; access is limited to the team; the tool is reviewed yearly by the AI governance board.',
+    external_supplier_role: e.supplier ? 'Provides and hosts the software under contract.' : '',
+    companies_house_number: e.supplier ? 'N/A' : '',
+    procurement_procedure_type: e.supplier ? 'Call-off from a public sector framework' : '',
+    data_access_terms: e.supplier ? 'The supplier processes data only on the council\'s instructions under a data processing agreement.' : '',
+  }
+}
+
+/** Loads the demo councils, people and register. Refuses to run twice. */
+export async function loadDemo(db: Db, services: Services): Promise<void> {
+  const existing = await db.query('select 1 from organisations where slug = any($1)', [DEMO_COUNCILS.map((c) => c.slug)])
+  if (existing.length) throw new Error('Demo data is already loaded')
+  const actors: Record<string, CurrentUser>[] = []
+  for (const c of DEMO_COUNCILS) {
+    const byRole: Record<string, CurrentUser> = {}
+    await db.transaction(async (tx) => {
+      const [org] = await tx.query<{ id: string }>(
+        'insert into organisations (slug, name, contact_email, website_url, region) values ($1, $2, $3, $4, $5) returning id',
+        [c.slug, c.name, c.contactEmail, c.websiteUrl, c.region],
+      )
+      for (const role of ROLES) {
+        const email = `${role.replace('_', '-')}@${c.domain}`
+        const name = `${role === 'board_member' ? 'Board member' : role[0]!.toUpperCase() + role.slice(1)} (${c.name.split(' ')[0]})`
+        const id = await insertUser(tx, { email, name, password: DEMO_PASSWORD, organisationId: org!.id, roles: [role] })
+        byRole[role] = { id, email, name, organisationId: org!.id, organisationName: c.name, organisationSlug: c.slug, roles: [role], via: 'session' }
+      }
+    })
+    actors.push(byRole)
+  }
+
+  for (const d of ENTRIES) {
+    const a = actors[d.council]!
+    const contributor = a.contributor!
+    const board = a.board_member!
+    const admin = a.admin!
+    let entry = await services.register.create(contributor, { ...d.entry, stage: d.stage === 'idea' ? 'idea' : 'proposed' })
+    if (d.screening) {
+      const r = await services.assessments.saveScreening(a.assessor!, entry.id, d.screening)
+      if (!r.ok) throw new Error(`Demo screening for "${d.entry.name}" is invalid: ${JSON.stringify(r.errors)}`)
+    }
+    for (const stage of PATH[d.stage]) entry = await services.register.transition(contributor, entry.id, stage)
+    if (['approved', 'pilot', 'live', 'retired', 'rejected'].includes(d.stage)) {
+      const rejected = d.stage === 'rejected'
+      await services.board.record(board, entry.id, {
+        outcome: rejected ? 'reject' : d.conditions ? 'approve_with_conditions' : 'approve',
+        rationale: rejected
+          ? 'The risk to claimants from profiling is not justified by the expected benefit; explore rules-based checks instead.'
+          : 'Benefits are clear, human review is in place and the screening actions are assigned.',
+        reviewDate: rejected ? null : (d.entry.nextReviewDate ?? '2027-03-31'),
+        conditions: d.conditions ?? [],
+      })
+      if (d.stage === 'pilot') entry = await services.register.transition(contributor, entry.id, 'pilot')
+      if (d.stage === 'live') entry = await services.register.transition(contributor, entry.id, 'live')
+      if (d.stage === 'retired') {
+        entry = await services.register.transition(contributor, entry.id, 'live')
+        entry = await services.register.transition(contributor, entry.id, 'retired')
+      }
+    }
+    if (d.stage === 'live' || d.stage === 'pilot') {
+      await services.transparency.createDraft(contributor, entry.id)
+      const record = await services.transparency.recordFor(contributor, entry.id)
+      const fill = Object.fromEntries(Object.entries(completion(d.entry)).filter(([k]) => !record!.fields[k]))
+      await services.transparency.update(contributor, entry.id, record!.version, fill)
+      await services.transparency.publish(admin, entry.id)
+    }
+  }
+}

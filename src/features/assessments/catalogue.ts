@@ -1,0 +1,25 @@
+import { loadQuestionSets, type QuestionSet } from './questionSet.ts'
+
+/** The question sets found under content/assessments, every version of each. */
+export interface QuestionSetCatalogue {
+  /** The newest version of a set; throws if the set does not exist (a deployment error). */
+  latest(id: string): QuestionSet
+  get(id: string, version: number): QuestionSet | undefined
+}
+
+export function catalogueOf(sets: Map<string, QuestionSet>): QuestionSetCatalogue {
+  return {
+    latest(id) {
+      let best: QuestionSet | undefined
+      for (const set of sets.values()) if (set.id === id && (!best || set.version > best.version)) best = set
+      if (!best) throw new Error(`No question set "${id}" under content/assessments`)
+      return best
+    },
+    get: (id, version) => sets.get(`${id}@${version}`),
+  }
+}
+
+/** Loads and checks every question set; a bad file stops start-up with its name and path. */
+export async function loadCatalogue(dir?: string): Promise<QuestionSetCatalogue> {
+  return catalogueOf(await loadQuestionSets(dir))
+}

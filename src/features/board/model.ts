@@ -1,0 +1,35 @@
+import { z } from 'zod'
+import { DECISION_OUTCOMES } from '../register/lifecycle.ts'
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'board.errors.reviewDate').refine((s) => {
+  const d = new Date(`${s}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
+}, 'board.errors.reviewDate')
+
+/** A board decision as recorded by a board member (web form and any future API alike). */
+export const decisionInput = z
+  .object({
+    outcome: z.enum(DECISION_OUTCOMES, { error: 'board.errors.outcome' }),
+    rationale: z.string({ error: 'board.errors.rationale' }).trim().min(1, 'board.errors.rationale').max(10000, 'register.errors.tooLong'),
+    reviewDate: isoDate.nullish().transform((s) => s ?? null),
+    conditions: z.array(z.string().trim().min(1).max(1000, 'register.errors.tooLong')).max(50).default([]),
+  })
+  .superRefine((d, ctx) => {
+    if (d.outcome === 'approve_with_conditions' && d.conditions.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'board.errors.conditions' })
+    }
+    if ((d.outcome === 'approve' || d.outcome === 'approve_with_conditions') && !d.reviewDate) {
+      ctx.addIssue({ code: 'custom', path: ['reviewDate'], message: 'board.errors.reviewDateRequired' })
+    }
+  })
+export type DecisionInput = z.output<typeof decisionInput>
+
+export interface Decision {
+  id: string
+  outcome: (typeof DECISION_OUTCOMES)[number]
+  rationale: string
+  reviewDate: string | null
+  decidedBy: string
+  decidedAt: Date
+  conditions: { id: string; text: string; status: 'open' | 'met' | 'waived'; closedAt: Date | null }[]
+}

@@ -1,0 +1,57 @@
+import type { Stage } from './model.ts'
+
+/** Facts about an entry that the lifecycle guards look at. */
+export interface LifecycleContext {
+  /** The latest board decision approved the use (with or without conditions). */
+  approved: boolean
+  /** Conditions of that approval not yet met or waived. */
+  openConditions: number
+  /** A screening has been completed. */
+  screened: boolean
+}
+
+/** Moves a person may make by hand. Approval and rejection happen only through a board decision. */
+const MOVES: Record<Stage, readonly Stage[]> = {
+  idea: ['proposed', 'retired'],
+  proposed: ['under_assessment', 'idea', 'retired'],
+  under_assessment: ['awaiting_decision', 'proposed', 'retired'],
+  awaiting_decision: ['under_assessment', 'retired'],
+  approved: ['pilot', 'live', 'retired'],
+  rejected: ['proposed', 'retired'],
+  pilot: ['live', 'retired'],
+  live: ['retired'],
+  retired: [],
+}
+
+export type TransitionCheck = { ok: true } | { ok: false; reason: string }
+
+/** Whether an entry may move from one stage to another; the reason is a message key. */
+export function checkTransition(from: Stage, to: Stage, ctx: LifecycleContext): TransitionCheck {
+  if (from === to) return { ok: false, reason: 'lifecycle.sameStage' }
+  if (!MOVES[from].includes(to)) return { ok: false, reason: 'lifecycle.notAllowed' }
+  if (to === 'awaiting_decision' && !ctx.screened) return { ok: false, reason: 'lifecycle.needsScreening' }
+  if ((to === 'pilot' || to === 'live') && !ctx.approved) return { ok: false, reason: 'lifecycle.needsApproval' }
+  if (to === 'live' && ctx.openConditions > 0) return { ok: false, reason: 'lifecycle.openConditions' }
+  return { ok: true }
+}
+
+/** The stages a person could move to now, each with whether the guards allow it. */
+export function nextStages(from: Stage, ctx: LifecycleContext): { stage: Stage; check: TransitionCheck }[] {
+  return MOVES[from].map((stage) => ({ stage, check: checkTransition(from, stage, ctx) }))
+}
+
+export const DECISION_OUTCOMES = ['approve', 'approve_with_conditions', 'defer', 'reject'] as const
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number]
+
+/** Where a board decision leaves the entry. Deferral keeps it waiting for a later meeting. */
+export function stageAfterDecision(outcome: DecisionOutcome): Stage {
+  switch (outcome) {
+    case 'approve':
+    case 'approve_with_conditions':
+      return 'approved'
+    case 'reject':
+      return 'rejected'
+    case 'defer':
+      return 'awaiting_decision'
+  }
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+
+/** Lifecycle stages of an AI use, in the order a use normally moves through them. */
+export const STAGES = [
+  'idea',
+  'proposed',
+  'under_assessment',
+  'awaiting_decision',
+  'approved',
+  'rejected',
+  'pilot',
+  'live',
+  'retired',
+] as const
+export type Stage = (typeof STAGES)[number]
+
+export const DECISION_ROLES = ['informs', 'assists', 'automates'] as const
+export type DecisionRole = (typeof DECISION_ROLES)[number]
+
+export const RISK_TIERS = ['low', 'medium', 'high', 'prohibited'] as const
+export type RiskTier = (typeof RISK_TIERS)[number]
+
+/** A register entry as the rest of the application sees it. Dates are ISO strings (YYYY-MM-DD). */
+export interface RegisterEntry {
+  id: string
+  organisationId: string
+  name: string
+  purpose: string
+  serviceArea: string
+  owner: string
+  supplier: string | null
+  technique: string
+  personalData: boolean
+  specialCategoryData: boolean
+  decisionRole: DecisionRole
+  peopleAffected: string
+  humanOversight: string
+  stage: Stage
+  riskTier: RiskTier | null
+  nextReviewDate: string | null
+  version: number
+  createdAt: string
+  updatedAt: string
+}
+
+const isoDate = z
+  .string({ error: 'register.errors.nextReviewDate' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'register.errors.nextReviewDate')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`)
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
+  }, 'register.errors.nextReviewDate')
+
+const text = (key: string, max: number) =>
+  z.string({ error: `register.errors.${key}` }).trim().min(1, `register.errors.${key}`).max(max, 'register.errors.tooLong')
+
+/** What a person supplies for an entry: the same schema checks the web form and the API. */
+export const entryInput = z.object({
+  name: text('name', 200),
+  purpose: text('purpose', 5000),
+  serviceArea: text('serviceArea', 200),
+  owner: text('owner', 200),
+  supplier: z.string().trim().max(200, 'register.errors.tooLong').nullish().transform((s) => (s ? s : null)),
+  technique: text('technique', 1000),
+  personalData: z.boolean({ error: 'register.errors.personalData' }),
+  specialCategoryData: z.boolean({ error: 'register.errors.specialCategoryData' }),
+  decisionRole: z.enum(DECISION_ROLES, { error: 'register.errors.decisionRole' }),
+  peopleAffected: text('peopleAffected', 2000),
+  humanOversight: text('humanOversight', 2000),
+  nextReviewDate: isoDate.nullish().transform((s) => s ?? null),
+})
+export type EntryInput = z.output<typeof entryInput>
+
+export const newEntryInput = entryInput.extend({
+  stage: z.enum(['idea', 'proposed'], { error: 'register.errors.initialStage' }).default('proposed'),
+})
+export type NewEntryInput = z.output<typeof newEntryInput>
+
+/** An update names the version it was based on, so a stale edit can be refused. */
+export const entryUpdate = entryInput.partial().extend({
+  version: z.coerce.number({ error: 'register.errors.version' }).int('register.errors.version').positive('register.errors.version'),
+})
+export type EntryUpdate = z.output<typeof entryUpdate>
+
+/** The fields a person edits, in form order (also the fields the audit trail compares). */
+export const EDITABLE_FIELDS = [
+  'name', 'purpose', 'serviceArea', 'owner', 'supplier', 'technique', 'personalData',
+  'specialCategoryData', 'decisionRole', 'peopleAffected', 'humanOversight', 'nextReviewDate',
+] as const satisfies readonly (keyof EntryInput)[]
+
+export const listFilters = z.object({
+  q: z.string().trim().max(200, 'register.errors.tooLong').optional().transform((s) => s || undefined),
+  stage: z.enum(STAGES, { error: 'register.errors.stageFilter' }).optional().or(z.literal('').transform(() => undefined)),
+  serviceArea: z.string().trim().max(200).optional().transform((s) => s || undefined),
+  tier: z.enum([...RISK_TIERS, 'unscreened'], { error: 'register.errors.tierFilter' }).optional().or(z.literal('').transform(() => undefined)),
+})
+export type ListFilters = z.output<typeof listFilters>

@@ -1,0 +1,173 @@
+import type { Queryable } from '../../platform/db/db.ts'
+import type { EntryInput, ListFilters, RegisterEntry, RiskTier, Stage } from './model.ts'
+import type { LifecycleContext } from './lifecycle.ts'
+
+/** All of the register's SQL. Every query is scoped by organisation. */
+
+interface Row {
+  id: string
+  organisation_id: string
+  name: string
+  purpose: string
+  service_area: string
+  owner: string
+  supplier: string | null
+  technique: string
+  personal_data: boolean
+  special_category_data: boolean
+  decision_role: RegisterEntry['decisionRole']
+  people_affected: string
+  human_oversight: string
+  stage: Stage
+  risk_tier: RiskTier | null
+  next_review_date: string | null
+  version: number
+  created_at: Date
+  updated_at: Date
+}
+
+const COLUMNS = `id, organisation_id, name, purpose, service_area, owner, supplier, technique, personal_data,
+  special_category_data, decision_role, people_affected, human_oversight, stage, risk_tier,
+  next_review_date, version, created_at, updated_at`
+
+function toEntry(r: Row): RegisterEntry {
+  return {
+    id: r.id,
+    organisationId: r.organisation_id,
+    name: r.name,
+    purpose: r.purpose,
+    serviceArea: r.service_area,
+    owner: r.owner,
+    supplier: r.supplier,
+    technique: r.technique,
+    personalData: r.personal_data,
+    specialCategoryData: r.special_category_data,
+    decisionRole: r.decision_role,
+    peopleAffected: r.people_affected,
+    humanOversight: r.human_oversight,
+    stage: r.stage,
+    riskTier: r.risk_tier,
+    nextReviewDate: r.next_review_date,
+    version: r.version,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  }
+}
+
+/** Column for each editable field (the only names ever put into SQL text). */
+const FIELD_COLUMNS: Record<keyof EntryInput, string> = {
+  name: 'name',
+  purpose: 'purpose',
+  serviceArea: 'service_area',
+  owner: 'owner',
+  supplier: 'supplier',
+  technique: 'technique',
+  personalData: 'personal_data',
+  specialCategoryData: 'special_category_data',
+  decisionRole: 'decision_role',
+  peopleAffected: 'people_affected',
+  humanOversight: 'human_oversight',
+  nextReviewDate: 'next_review_date',
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const isUuid = (s: string) => UUID.test(s)
+
+export async function findEntry(q: Queryable, organisationId: string, id: string, forUpdate = false): Promise<RegisterEntry | null> {
+  if (!isUuid(id)) return null
+  const rows = await q.query<Row>(
+    `select ${COLUMNS} from register_entries where organisation_id = $1 and id = $2${forUpdate ? ' for update' : ''}`,
+    [organisationId, id],
+  )
+  return rows[0] ? toEntry(rows[0]) : null
+}
+
+export async function listEntries(q: Queryable, organisationId: string, f: ListFilters): Promise<RegisterEntry[]> {
+  const where = ['organisation_id = $1']
+  const params: unknown[] = [organisationId]
+  const add = (sql: string, value: unknown) => {
+    params.push(value)
+    where.push(sql.replace('?', `$${params.length}`))
+  }
+  if (f.stage) add('stage = ?', f.stage)
+  if (f.serviceArea) add('service_area = ?', f.serviceArea)
+  if (f.tier === 'unscreened') where.push('risk_tier is null')
+  else if (f.tier) add('risk_tier = ?', f.tier)
+  let order = 'updated_at desc'
+  if (f.q) {
+    add(`search @@ websearch_to_tsquery('english', ?)`, f.q)
+    order = `ts_rank(search, websearch_to_tsquery('english', $${params.length})) desc, updated_at desc`
+  }
+  const rows = await q.query<Row>(
+    `select ${COLUMNS} from register_entries where ${where.join(' and ')} order by ${order} limit 500`,
+    params,
+  )
+  return rows.map(toEntry)
+}
+
+export async function serviceAreas(q: Queryable, organisationId: string): Promise<string[]> {
+  const rows = await q.query<{ service_area: string }>(
+    'select distinct service_area from register_entries where organisation_id = $1 order by service_area',
+    [organisationId],
+  )
+  return rows.map((r) => r.service_area)
+}
+
+export async function insertEntry(
+  q: Queryable,
+  organisationId: string,
+  userId: string | null,
+  input: EntryInput & { stage: Stage },
+): Promise<RegisterEntry> {
+  const rows = await q.query<Row>(
+    `insert into register_entries (organisation_id, created_by, name, purpose, service_area, owner, supplier,
+       technique, personal_data, special_category_data, decision_role, people_affected, human_oversight,
+       next_review_date, stage)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+     returning ${COLUMNS}`,
+    [organisationId, userId, input.name, input.purpose, input.serviceArea, input.owner, input.supplier,
+      input.technique, input.personalData, input.specialCategoryData, input.decisionRole, input.peopleAffected,
+      input.humanOversight, input.nextReviewDate, input.stage],
+  )
+  return toEntry(rows[0]!)
+}
+
+/** Updates fields only if the stored version is still `version`; null means someone else saved first. */
+export async function updateEntry(
+  q: Queryable,
+  organisationId: string,
+  id: string,
+  version: number,
+  patch: Partial<EntryInput> & { stage?: Stage; riskTier?: RiskTier | null },
+): Promise<RegisterEntry | null> {
+  const sets: string[] = []
+  const params: unknown[] = [organisationId, id, version]
+  for (const [field, column] of Object.entries({ ...FIELD_COLUMNS, stage: 'stage', riskTier: 'risk_tier' })) {
+    if (field in patch) {
+      params.push((patch as Record<string, unknown>)[field])
+      sets.push(`${column} = $${params.length}`)
+    }
+  }
+  sets.push('version = version + 1', 'updated_at = now()')
+  const rows = await q.query<Row>(
+    `update register_entries set ${sets.join(', ')}
+     where organisation_id = $1 and id = $2 and version = $3 returning ${COLUMNS}`,
+    params,
+  )
+  return rows[0] ? toEntry(rows[0]) : null
+}
+
+export async function lifecycleContext(q: Queryable, organisationId: string, entryId: string): Promise<LifecycleContext> {
+  const [row] = await q.query<{ approved: boolean; open_conditions: number; screened: boolean }>(
+    `select
+       coalesce((select d.outcome in ('approve', 'approve_with_conditions') from decisions d
+                 where d.entry_id = $2 and d.organisation_id = $1
+                 order by d.decided_at desc, d.id desc limit 1), false) as approved,
+       (select count(*)::int from decision_conditions c
+         where c.entry_id = $2 and c.organisation_id = $1 and c.status = 'open') as open_conditions,
+       exists (select 1 from assessments a where a.entry_id = $2 and a.organisation_id = $1
+               and a.set_id = 'screening' and a.outcome is not null) as screened`,
+    [organisationId, entryId],
+  )
+  return { approved: row!.approved, openConditions: row!.open_conditions, screened: row!.screened }
+}

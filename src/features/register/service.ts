@@ -1,0 +1,111 @@
+import { auditTrail, diff, recordAudit } from '../../platform/audit.ts'
+import type { CurrentUser } from '../../platform/auth/store.ts'
+import type { Db, Queryable } from '../../platform/db/db.ts'
+import { notFound } from '../../platform/http/errors.ts'
+import { checkTransition, nextStages } from './lifecycle.ts'
+import {
+  EDITABLE_FIELDS, type EntryUpdate, type ListFilters, type NewEntryInput, type RegisterEntry, type Stage,
+} from './model.ts'
+import * as repo from './repository.ts'
+
+/** Someone else saved the entry after this edit began; `current` is what is stored now. */
+export class StaleEntryError extends Error {
+  constructor(readonly current: RegisterEntry) {
+    super('stale entry')
+  }
+}
+
+/** A lifecycle guard said no; `reason` is a message key. */
+export class TransitionRefused extends Error {
+  constructor(readonly reason: string) {
+    super(reason)
+  }
+}
+
+type SystemPatch = Partial<Pick<RegisterEntry, 'stage' | 'riskTier' | 'nextReviewDate'>>
+const SYSTEM_FIELDS = ['stage', 'riskTier', 'nextReviewDate'] as const
+
+export function createRegisterService(db: Db) {
+  async function mustFind(q: Queryable, user: CurrentUser, id: string, forUpdate = false) {
+    const entry = await repo.findEntry(q, user.organisationId, id, forUpdate)
+    if (!entry) throw notFound()
+    return entry
+  }
+
+  /**
+   * A change another feature makes to an entry inside its own transaction (a decision
+   * moving the stage, a screening deriving the tier), audited under that feature's action.
+   */
+  async function applyChange(
+    tx: Queryable, user: CurrentUser, entry: RegisterEntry, patch: SystemPatch, action: string,
+  ): Promise<RegisterEntry> {
+    const changes = diff(entry, patch, SYSTEM_FIELDS)
+    if (Object.keys(changes).length === 0) return entry
+    const updated = await repo.updateEntry(tx, user.organisationId, entry.id, entry.version, patch)
+    if (!updated) throw new StaleEntryError(entry)
+    await recordAudit(tx, {
+      organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id,
+      action, changes,
+    })
+    return updated
+  }
+
+  return {
+    list: (user: CurrentUser, filters: ListFilters) => repo.listEntries(db, user.organisationId, filters),
+    serviceAreas: (user: CurrentUser) => repo.serviceAreas(db, user.organisationId),
+    get: (user: CurrentUser, id: string) => mustFind(db, user, id),
+    /** Finds and locks an entry for another feature's transaction. */
+    getForUpdate: (tx: Queryable, user: CurrentUser, id: string) => mustFind(tx, user, id, true),
+    applyChange,
+
+    async create(user: CurrentUser, input: NewEntryInput): Promise<RegisterEntry> {
+      return db.transaction(async (tx) => {
+        const entry = await repo.insertEntry(tx, user.organisationId, user.id, input)
+        const changes = Object.fromEntries(
+          [...EDITABLE_FIELDS, 'stage' as const].map((f) => [f, { from: null, to: entry[f] }]),
+        )
+        await recordAudit(tx, {
+          organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id,
+          action: 'created', changes,
+        })
+        return entry
+      })
+    },
+
+    /** Applies an edit made from `update.version`; refuses it if the entry has moved on since. */
+    async update(user: CurrentUser, id: string, update: EntryUpdate): Promise<RegisterEntry> {
+      return db.transaction(async (tx) => {
+        const current = await mustFind(tx, user, id, true)
+        if (current.version !== update.version) throw new StaleEntryError(current)
+        const { version, ...patch } = update
+        const changes = diff(current, patch, EDITABLE_FIELDS)
+        if (Object.keys(changes).length === 0) return current
+        const changed = Object.fromEntries(Object.keys(changes).map((k) => [k, patch[k as keyof typeof patch]]))
+        const updated = await repo.updateEntry(tx, user.organisationId, id, version, changed)
+        if (!updated) throw new StaleEntryError(current)
+        await recordAudit(tx, {
+          organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: id,
+          action: 'updated', changes,
+        })
+        return updated
+      })
+    },
+
+    async transition(user: CurrentUser, id: string, to: Stage): Promise<RegisterEntry> {
+      return db.transaction(async (tx) => {
+        const entry = await mustFind(tx, user, id, true)
+        const check = checkTransition(entry.stage, to, await repo.lifecycleContext(tx, user.organisationId, id))
+        if (!check.ok) throw new TransitionRefused(check.reason)
+        return applyChange(tx, user, entry, { stage: to }, 'stage_changed')
+      })
+    },
+
+    async lifecycle(user: CurrentUser, entry: RegisterEntry) {
+      const ctx = await repo.lifecycleContext(db, user.organisationId, entry.id)
+      return { ctx, moves: nextStages(entry.stage, ctx) }
+    },
+
+    audit: (user: CurrentUser, id: string) => auditTrail(db, user.organisationId, 'register_entry', id),
+  }
+}
+export type RegisterService = ReturnType<typeof createRegisterService>

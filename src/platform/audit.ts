@@ -1,0 +1,56 @@
+import type { Queryable } from './db/db.ts'
+
+export interface FieldChange {
+  from: unknown
+  to: unknown
+}
+export type Changes = Record<string, FieldChange>
+
+export interface AuditInput {
+  organisationId: string | null
+  actorId: string | null
+  entityType: string
+  entityId: string | null
+  action: string
+  changes?: Changes | Record<string, unknown>
+}
+
+/** Writes one audit event; call it inside the transaction that makes the change. */
+export async function recordAudit(tx: Queryable, e: AuditInput): Promise<void> {
+  await tx.query(
+    `insert into audit_events (organisation_id, actor_id, entity_type, entity_id, action, changes)
+     values ($1, $2, $3, $4, $5, $6)`,
+    [e.organisationId, e.actorId, e.entityType, e.entityId, e.action, JSON.stringify(e.changes ?? {})],
+  )
+}
+
+/** The fields whose values differ between two versions of a record. */
+export function diff<T extends object>(before: T, after: Partial<T>, fields: readonly (keyof T)[]): Changes {
+  const changes: Changes = {}
+  for (const f of fields) {
+    if (!(f in after)) continue
+    const from = before[f] ?? null
+    const to = after[f] ?? null
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[String(f)] = { from, to }
+  }
+  return changes
+}
+
+export interface AuditEvent {
+  id: number
+  actorName: string | null
+  action: string
+  changes: Record<string, unknown>
+  at: Date
+}
+
+export async function auditTrail(q: Queryable, organisationId: string, entityType: string, entityId: string): Promise<AuditEvent[]> {
+  const rows = await q.query<{ id: number; actor_name: string | null; action: string; changes: Record<string, unknown>; at: Date }>(
+    `select a.id, u.name as actor_name, a.action, a.changes, a.at
+     from audit_events a left join users u on u.id = a.actor_id
+     where a.organisation_id = $1 and a.entity_type = $2 and a.entity_id = $3
+     order by a.id desc`,
+    [organisationId, entityType, entityId],
+  )
+  return rows.map((r) => ({ id: r.id, actorName: r.actor_name, action: r.action, changes: r.changes, at: r.at }))
+}

@@ -1,0 +1,24 @@
+export const ROLES = ['viewer', 'contributor', 'assessor', 'board_member', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+/** What each role may do. A person may hold several roles in one organisation. */
+const GRANTS = {
+  'register:read': ['viewer', 'contributor', 'assessor', 'board_member', 'admin'],
+  'register:write': ['contributor', 'assessor', 'admin'],
+  'screening:answer': ['contributor', 'assessor', 'admin'],
+  'decision:record': ['board_member'],
+  'transparency:edit': ['contributor', 'assessor', 'admin'],
+  'transparency:publish': ['admin'],
+  'people:manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>
+
+export type Permission = keyof typeof GRANTS
+
+export function can(roles: readonly Role[], permission: Permission): boolean {
+  const allowed: readonly Role[] = GRANTS[permission]
+  return roles.some((r) => allowed.includes(r))
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value)
+}

@@ -1,0 +1,25 @@
+import type { CurrentUser } from '../auth/store.ts'
+import { can } from '../auth/permissions.ts'
+import { t } from '../i18n/i18n.ts'
+
+export interface NavItem {
+  href: string
+  text: string
+  active?: boolean
+}
+
+/** The service navigation: what this person may use, with the current section marked. */
+export function navigationFor(user: CurrentUser | null, url: string, publicPage: boolean): NavItem[] {
+  const path = url.split('?')[0] ?? '/'
+  const items: NavItem[] = []
+  if (publicPage || !user) {
+    items.push({ href: '/public', text: t('nav.publicRegister') })
+    items.push(user ? { href: '/register', text: t('nav.register') } : { href: '/login', text: t('nav.signIn') })
+  } else {
+    items.push({ href: '/register', text: t('nav.register') })
+    if (can(user.roles, 'people:manage')) items.push({ href: '/people', text: t('nav.people') })
+    items.push({ href: '/account', text: t('nav.account') })
+    items.push({ href: '/public', text: t('nav.publicRegister') })
+  }
+  return items.map((i) => ({ ...i, active: path === i.href || path.startsWith(`${i.href}/`) }))
+}

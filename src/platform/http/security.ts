@@ -1,0 +1,67 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { HttpError } from './errors.ts'
+
+export const SESSION_COOKIE = 'aigov_session'
+export const PRE_SESSION_CSRF_COOKIE = 'aigov_csrf'
+
+/** Security headers on every response; a fresh CSP nonce per request for govuk's inline script. */
+export function setUpSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    request.cspNonce = randomBytes(16).toString('base64')
+    reply.headers({
+      'content-security-policy': [
+        "default-src 'self'",
+        `script-src 'self' 'nonce-${request.cspNonce}'`,
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ].join('; '),
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'same-origin',
+      'cross-origin-opener-policy': 'same-origin',
+    })
+  })
+}
+
+function same(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * CSRF: every unsafe request made with a session cookie must carry the session's token
+ * (form field `_csrf`, or header `x-csrf-token` for the API). Forms shown before login use
+ * a random token in a cookie of their own. Requests authenticated by an API token carry no
+ * cookie, so they cannot be forged from another site and need no CSRF token.
+ */
+export function setUpCsrf(app: FastifyInstance, opts: { secureCookies: boolean }): void {
+  app.decorateRequest('csrfToken', '')
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    let expected = request.user?.csrfToken
+    if (!expected && request.user?.via !== 'token') {
+      expected = request.cookies[PRE_SESSION_CSRF_COOKIE]
+      if (!expected) {
+        expected = randomBytes(24).toString('base64url')
+        reply.setCookie(PRE_SESSION_CSRF_COOKIE, expected, {
+          path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies,
+        })
+      }
+    }
+    request.csrfToken = expected ?? ''
+    if (!UNSAFE.has(request.method) || request.user?.via === 'token') return
+    const body = request.body as Record<string, unknown> | undefined
+    const sent = (request.headers['x-csrf-token'] as string | undefined) ??
+      (typeof body?._csrf === 'string' ? body._csrf : undefined)
+    if (!same(sent, expected)) throw new HttpError(403, 'error.csrf')
+  })
+}

@@ -1,0 +1,44 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import nunjucks from 'nunjucks'
+import { t } from '../i18n/i18n.ts'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const govukDist = join(dirname(fileURLToPath(import.meta.resolve('govuk-frontend'))), '..')
+
+/**
+ * Template search path: the platform's layout and error pages, each feature's folder
+ * (templates are named "<feature>/views/<page>.njk"), then govuk-frontend's macros.
+ */
+export function createViews(): nunjucks.Environment {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([join(here, 'views'), join(here, '../../features'), govukDist], {
+      noCache: process.env.NODE_ENV === 'development',
+    }),
+    { autoescape: true, throwOnUndefined: false },
+  )
+  env.addGlobal('t', t)
+  env.addFilter('date', (value: unknown) => formatDate(value))
+  env.addFilter('dateTime', (value: unknown) => formatDateTime(value))
+  env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
+  return env
+}
+
+const dateFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' })
+const dateTimeFmt = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London',
+})
+
+export function formatDate(value: unknown): string {
+  if (value === null || value === undefined || value === '') return ''
+  const d = value instanceof Date ? value : new Date(String(value))
+  return Number.isNaN(d.getTime()) ? String(value) : dateFmt.format(d)
+}
+
+export function formatDateTime(value: unknown): string {
+  if (value === null || value === undefined || value === '') return ''
+  const d = value instanceof Date ? value : new Date(String(value))
+  return Number.isNaN(d.getTime()) ? String(value) : dateTimeFmt.format(d)
+}
+
+export const GOVUK_ASSETS = join(govukDist, 'govuk')

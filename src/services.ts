@@ -1,0 +1,21 @@
+import type { Config } from './config.ts'
+import type { QuestionSetCatalogue } from './features/assessments/catalogue.ts'
+import { createAssessmentService } from './features/assessments/service.ts'
+import { createBoardService } from './features/board/service.ts'
+import { createPeopleService } from './features/people/service.ts'
+import { createRegisterService } from './features/register/service.ts'
+import { createTransparencyService } from './features/transparency/service.ts'
+import { createAuthStore } from './platform/auth/store.ts'
+import type { Db } from './platform/db/db.ts'
+
+/** Every feature's service, wired once. Features reach each other only through these. */
+export function createServices(db: Db, questionSets: QuestionSetCatalogue, config: Pick<Config, 'sessionTtlHours'>) {
+  const auth = createAuthStore(db, { sessionTtlHours: config.sessionTtlHours })
+  const register = createRegisterService(db)
+  const assessments = createAssessmentService(db, questionSets, register)
+  const board = createBoardService(db, register)
+  const transparency = createTransparencyService(db, register, assessments)
+  const people = createPeopleService(db)
+  return { auth, register, assessments, board, transparency, people }
+}
+export type Services = ReturnType<typeof createServices>
