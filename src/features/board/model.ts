@@ -14,13 +14,12 @@ export const decisionInput = z
     reviewDate: isoDate.nullish().transform((s) => s ?? null),
     conditions: z.array(z.string().trim().min(1).max(1000, 'register.errors.tooLong')).max(50).default([]),
   })
-  .superRefine((d, ctx) => {
-    if (d.outcome === 'approve_with_conditions' && d.conditions.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'board.errors.conditions' })
-    }
-    if ((d.outcome === 'approve' || d.outcome === 'approve_with_conditions') && !d.reviewDate) {
-      ctx.addIssue({ code: 'custom', path: ['reviewDate'], message: 'board.errors.reviewDateRequired' })
-    }
+  // Cross-field rules run even when another field is wrong, so the form shows every problem at once.
+  .refine((d) => d.outcome !== 'approve_with_conditions' || (Array.isArray(d.conditions) && d.conditions.length > 0), {
+    path: ['conditions'], message: 'board.errors.conditions', when: () => true,
+  })
+  .refine((d) => !(d.outcome === 'approve' || d.outcome === 'approve_with_conditions') || Boolean(d.reviewDate), {
+    path: ['reviewDate'], message: 'board.errors.reviewDateRequired', when: () => true,
   })
 export type DecisionInput = z.output<typeof decisionInput>
 

@@ -88,10 +88,12 @@ export const EDITABLE_FIELDS = [
   'specialCategoryData', 'decisionRole', 'peopleAffected', 'humanOversight', 'nextReviewDate',
 ] as const satisfies readonly (keyof EntryInput)[]
 
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v)
+
 export const listFilters = z.object({
   q: z.string().trim().max(200, 'register.errors.tooLong').optional().transform((s) => s || undefined),
-  stage: z.enum(STAGES, { error: 'register.errors.stageFilter' }).optional().or(z.literal('').transform(() => undefined)),
+  stage: z.preprocess(emptyToUndefined, z.enum(STAGES, { error: 'register.errors.stageFilter' }).optional()),
   serviceArea: z.string().trim().max(200).optional().transform((s) => s || undefined),
-  tier: z.enum([...RISK_TIERS, 'unscreened'], { error: 'register.errors.tierFilter' }).optional().or(z.literal('').transform(() => undefined)),
+  tier: z.preprocess(emptyToUndefined, z.enum([...RISK_TIERS, 'unscreened'], { error: 'register.errors.tierFilter' }).optional()),
 })
 export type ListFilters = z.output<typeof listFilters>
