@@ -1,4 +1,218 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { AuditEvent } from '../../platform/audit.ts'
+import { ROLES } from '../../platform/auth/permissions.ts'
+import type { CurrentUser } from '../../platform/auth/store.ts'
+import { requirePermission, requireUser } from '../../platform/http/auth.ts'
+import { forbidden, notFound } from '../../platform/http/errors.ts'
+import { type FormErrors, formErrors, formValue, parseWith } from '../../platform/http/forms.ts'
+import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
+import { EmailTakenError, MIN_PASSWORD_LENGTH, newPersonInput, type Person, rolesInput, SelfChangeRefused } from './service.ts'
 
-export function peopleRoutes(_app: FastifyInstance, _services: Services): void {}
+type Params = { id: string }
+type Body = Record<string, unknown>
+
+/** Banners a page may show after a redirect; anything else in ?done= is ignored. */
+const DONE_MESSAGES = new Set(['roles', 'deactivated', 'reactivated', 'revoked'])
+
+function doneMessage(request: FastifyRequest): string | undefined {
+  const done = (request.query as Record<string, string | undefined>).done
+  return done && DONE_MESSAGES.has(done) ? t(`people.done.${done}`) : undefined
+}
+
+/**
+ * Changing people and minting tokens need a signed-in browser session: an API token must
+ * not be able to create accounts or more tokens that would outlive it.
+ */
+function requireSession(user: CurrentUser): CurrentUser {
+  if (user.via !== 'session') throw forbidden()
+  return user
+}
+
+/** A checkbox group arrives as nothing, one string or several. */
+function listOf(v: unknown): unknown[] {
+  return v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]
+}
+
+function personFromForm(body: Body) {
+  return {
+    name: formValue.text(body.name),
+    email: formValue.text(body.email),
+    roles: listOf(body.roles),
+    password: body.password === '' ? undefined : body.password,
+  }
+}
+
+function roleItems(selected: readonly unknown[]) {
+  return ROLES.map((r) => ({
+    value: r, text: t(`people.role.${r}`), hint: { text: t(`people.role.${r}.hint`) }, checked: selected.includes(r),
+  }))
+}
+
+const roleNames = (roles: unknown) => (Array.isArray(roles) ? roles.map((r) => t(`people.role.${String(r)}`)).join(', ') : '')
+
+/** The person's history as lines a reader understands. */
+function historyRows(events: AuditEvent[]) {
+  return events.map((e) => {
+    const changes = e.changes as Record<string, { from?: unknown; to?: unknown } | undefined>
+    const detail = e.action === 'roles_changed'
+      ? t('people.audit.rolesChange', { from: roleNames(changes.roles?.from), to: roleNames(changes.roles?.to) })
+      : e.action === 'created' ? t('people.audit.rolesGiven', { roles: roleNames(changes.roles?.to) }) : ''
+    return { at: e.at, who: e.actorName ?? t('audit.system'), what: t(`people.audit.${e.action}`), detail }
+  })
+}
+
+const tokenName = z.object({
+  name: z.string({ error: 'account.errors.tokenName' }).trim().min(1, 'account.errors.tokenName').max(100, 'account.errors.tokenNameLong'),
+})
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function peopleRoutes(app: FastifyInstance, services: Services): void {
+  const { people, auth } = services
+
+  // ---- People admin: the organisation's admins manage who may use the service.
+
+  app.get('/people', async (request, reply) => {
+    const user = requirePermission(request, 'people:manage')
+    return reply.view('people/views/list.njk', {
+      pageTitle: t('people.list.title'),
+      people: await people.list(user),
+      flash: doneMessage(request),
+    })
+  })
+
+  const renderNew = (reply: FastifyReply, values: Body, errors?: FormErrors) =>
+    reply.view('people/views/new.njk', {
+      pageTitle: t('people.new.title'),
+      values,
+      roleItems: roleItems(listOf(values.roles)),
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      errors: errors?.fields ?? {},
+      errorList: errors?.errorList ?? [],
+    })
+
+  app.get('/people/new', async (request, reply) => {
+    requirePermission(request, 'people:manage')
+    return renderNew(reply, { roles: ['viewer'] })
+  })
+
+  app.post<{ Body: Body }>('/people/new', async (request, reply) => {
+    const user = requireSession(requirePermission(request, 'people:manage'))
+    // The password is never sent back to the browser in a re-shown form.
+    const { password: _password, ...kept } = request.body
+    const parsed = parseWith(newPersonInput, personFromForm(request.body))
+    if (!parsed.ok) {
+      reply.code(400)
+      return renderNew(reply, kept, parsed.errors)
+    }
+    try {
+      const added = await people.add(user, parsed.data)
+      return reply.code(201).header('cache-control', 'no-store').view('people/views/added.njk', {
+        pageTitle: t('people.added.title', { name: added.person.name }),
+        person: added.person,
+        roles: roleNames(added.person.roles),
+        password: added.generated ? added.password : undefined,
+      })
+    } catch (err) {
+      if (!(err instanceof EmailTakenError)) throw err
+      reply.code(400)
+      return renderNew(reply, kept, formErrors({ email: t('people.errors.emailTaken') }))
+    }
+  })
+
+  const renderPerson = async (
+    reply: FastifyReply, user: CurrentUser, person: Person, opts: { values?: Body; errors?: FormErrors; flash?: string } = {},
+  ) =>
+    reply.view('people/views/person.njk', {
+      pageTitle: person.name,
+      person,
+      roles: roleNames(person.roles),
+      roleItems: roleItems(opts.values ? listOf(opts.values.roles) : person.roles),
+      isSelf: person.id === user.id,
+      history: historyRows(await people.audit(user, person.id)),
+      errors: opts.errors?.fields ?? {},
+      errorList: opts.errors?.errorList ?? [],
+      flash: opts.flash,
+    })
+
+  app.get<{ Params: Params }>('/people/:id', async (request, reply) => {
+    const user = requirePermission(request, 'people:manage')
+    const person = await people.get(user, request.params.id)
+    return renderPerson(reply, user, person, { flash: doneMessage(request) })
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id', async (request, reply) => {
+    const user = requireSession(requirePermission(request, 'people:manage'))
+    const person = await people.get(user, request.params.id)
+    const parsed = parseWith(rolesInput, { roles: listOf(request.body.roles) })
+    if (!parsed.ok) {
+      reply.code(400)
+      return renderPerson(reply, user, person, { values: request.body, errors: parsed.errors })
+    }
+    try {
+      await people.changeRoles(user, person.id, parsed.data.roles)
+    } catch (err) {
+      if (!(err instanceof SelfChangeRefused)) throw err
+      reply.code(409)
+      return renderPerson(reply, user, person, { values: request.body, errors: formErrors({ roles: t(err.reason) }) })
+    }
+    return reply.redirect(`/people/${person.id}?done=roles`, 303)
+  })
+
+  for (const action of ['deactivate', 'reactivate'] as const) {
+    app.post<{ Params: Params }>(`/people/:id/${action}`, async (request, reply) => {
+      const user = requireSession(requirePermission(request, 'people:manage'))
+      const person = await people.get(user, request.params.id)
+      try {
+        await people[action](user, person.id)
+      } catch (err) {
+        if (!(err instanceof SelfChangeRefused)) throw err
+        reply.code(409)
+        return renderPerson(reply, user, person, { errors: formErrors({ status: t(err.reason) }) })
+      }
+      return reply.redirect(`/people/${person.id}?done=${action}d`, 303)
+    })
+  }
+
+  // ---- Your account: anyone signed in sees who they are and manages their own API tokens.
+
+  const renderAccount = async (
+    reply: FastifyReply, user: CurrentUser, opts: { values?: Body; errors?: FormErrors; newToken?: { name: string; token: string }; flash?: string } = {},
+  ) =>
+    reply.view('people/views/account.njk', {
+      pageTitle: t('account.title'),
+      roles: roleNames(user.roles),
+      tokens: await auth.listApiTokens(user.id, user.organisationId),
+      values: opts.values ?? {},
+      newToken: opts.newToken,
+      errors: opts.errors?.fields ?? {},
+      errorList: opts.errors?.errorList ?? [],
+      flash: opts.flash,
+    })
+
+  app.get('/account', async (request, reply) => {
+    const user = requireUser(request)
+    return renderAccount(reply, user, { flash: doneMessage(request) })
+  })
+
+  app.post<{ Body: Body }>('/account/tokens', async (request, reply) => {
+    const user = requireSession(requireUser(request))
+    const parsed = parseWith(tokenName, { name: formValue.text(request.body.name) })
+    if (!parsed.ok) {
+      reply.code(400)
+      return renderAccount(reply, user, { values: request.body, errors: parsed.errors })
+    }
+    const token = await auth.createApiToken(user.id, user.organisationId, parsed.data.name)
+    // Only the token's hash is stored: this response is the one time it can be seen.
+    reply.code(201).header('cache-control', 'no-store')
+    return renderAccount(reply, user, { newToken: { name: parsed.data.name, token } })
+  })
+
+  app.post<{ Params: Params }>('/account/tokens/:id/revoke', async (request, reply) => {
+    const user = requireSession(requireUser(request))
+    if (!UUID.test(request.params.id) || !(await auth.revokeApiToken(user.id, request.params.id))) throw notFound()
+    return reply.redirect('/account?done=revoked', 303)
+  })
+}
