@@ -243,7 +243,7 @@ describe('people admin', () => {
     assert.equal((await admin.post(`/people/${me}`, { roles: ['admin'] })).statusCode, 303)
   })
 
-  test('a deactivated person is refused at once: session ends and API token gets 401; reactivation lets them sign in again', async () => {
+  test('a deactivated person is refused at once: session ends and API token gets 401; reactivation lets them sign in again but old tokens stay revoked', async () => {
     const admin = await signIn(ta.app, as.northmoor('admin'))
     const email = newEmail('leaver')
     const id = await addPerson(admin, email, ['contributor'])
@@ -273,6 +273,8 @@ describe('people admin', () => {
     assert.equal((await admin.post(`/people/${id}/reactivate`)).statusCode, 303)
     const back = await signIn(ta.app, email, PASSWORD)
     assert.equal((await back.get('/register/new')).statusCode, 200)
+    // Tokens were revoked at deactivation: reactivating does not bring them back.
+    assert.equal((await ta.app.inject({ url: '/api/v1/entries', headers: bearer(token) })).statusCode, 401)
   })
 
   test('a session is refused as soon as the person is inactive, even if the session row remains', async () => {
