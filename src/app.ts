@@ -20,7 +20,9 @@ import { authRoutes } from './features/people/authRoutes.ts'
 import { peopleRoutes } from './features/people/routes.ts'
 import { registerRoutes } from './features/register/routes.ts'
 import { registerApi } from './features/register/api.ts'
-import { screeningRoutes } from './features/assessments/routes.ts'
+import { assessmentRoutes } from './features/assessments/routes.ts'
+import { riskRoutes } from './features/assessments/riskRoutes.ts'
+import { assessmentApi } from './features/assessments/api.ts'
 import { boardRoutes } from './features/board/routes.ts'
 import { transparencyRoutes } from './features/transparency/routes.ts'
 import { publicRoutes } from './features/transparency/publicRoutes.ts'
@@ -50,8 +52,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps
   const app = Fastify({
-    logger: config.env === 'test' ? false : {
-      level: 'info',
+    // Tests log only server errors, so a 500 in a test explains itself.
+    logger: {
+      level: config.env === 'test' ? 'error' : 'info',
       redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
     },
     bodyLimit: 1024 * 1024,
@@ -114,10 +117,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authRoutes(scope, services, config)
     peopleRoutes(scope, services)
     registerRoutes(scope, services)
-    screeningRoutes(scope, services)
+    assessmentRoutes(scope, services)
+    riskRoutes(scope, services)
     boardRoutes(scope, services)
     transparencyRoutes(scope, services)
     publicRoutes(scope, services)
+    assessmentApi(scope, services)
     registerApi(scope, services)
     openApiRoutes(scope)
   })

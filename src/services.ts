@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import type { QuestionSetCatalogue } from './features/assessments/catalogue.ts'
+import { createRiskService } from './features/assessments/risks.ts'
 import { createAssessmentService } from './features/assessments/service.ts'
 import { createBoardService } from './features/board/service.ts'
 import { createPeopleService } from './features/people/service.ts'
@@ -13,9 +14,10 @@ export function createServices(db: Db, questionSets: QuestionSetCatalogue, confi
   const auth = createAuthStore(db, { sessionTtlHours: config.sessionTtlHours })
   const register = createRegisterService(db)
   const assessments = createAssessmentService(db, questionSets, register)
+  const risks = createRiskService(db, register, assessments.answersFor)
   const board = createBoardService(db, register)
   const transparency = createTransparencyService(db, register, assessments)
   const people = createPeopleService(db)
-  return { auth, register, assessments, board, transparency, people }
+  return { auth, register, assessments, risks, board, transparency, people }
 }
 export type Services = ReturnType<typeof createServices>

@@ -5,7 +5,13 @@ export interface QuestionSetCatalogue {
   /** The newest version of a set; throws if the set does not exist (a deployment error). */
   latest(id: string): QuestionSet
   get(id: string, version: number): QuestionSet | undefined
+  /** The newest version of every set, in a stable order. */
+  all(): QuestionSet[]
 }
+
+/** The order people meet the sets in: intake first, then screening, then the rest. */
+const FIRST = ['intake', 'screening']
+const ORDER = (id: string) => (FIRST.includes(id) ? FIRST.indexOf(id) : FIRST.length)
 
 export function catalogueOf(sets: Map<string, QuestionSet>): QuestionSetCatalogue {
   return {
@@ -16,6 +22,10 @@ export function catalogueOf(sets: Map<string, QuestionSet>): QuestionSetCatalogu
       return best
     },
     get: (id, version) => sets.get(`${id}@${version}`),
+    all() {
+      const ids = [...new Set([...sets.values()].map((s) => s.id))]
+      return ids.map((id) => this.latest(id)).sort((a, b) => ORDER(a.id) - ORDER(b.id) || a.id.localeCompare(b.id))
+    },
   }
 }
 

@@ -6,9 +6,13 @@
 import { RISK_TIERS } from '../register/model.ts'
 import type { RiskTier } from '../register/model.ts'
 import { ACTION_LEVELS, SCALE_MAX, SCALE_MIN, allQuestions, isRealDate } from './questionSet.ts'
-import type { ActionLevel, Condition, Question, QuestionSet } from './questionSet.ts'
+import type { ActionLevel, Condition, GroupField, Question, QuestionSet } from './questionSet.ts'
 
-export type AnswerValue = boolean | string | string[] | number
+/** The answer to one field of one item of a repeating group. */
+export type FieldValue = boolean | string | string[] | number
+/** One item of a repeating group (a risk, a dataset…): field id → answer; blank fields are left out. */
+export type GroupItem = Record<string, FieldValue>
+export type AnswerValue = FieldValue | GroupItem[]
 export type Answers = Record<string, AnswerValue | undefined>
 
 export interface Outcome {
@@ -35,8 +39,17 @@ export function isAnswered(value: AnswerValue | undefined): boolean {
 }
 
 function asList(value: AnswerValue | undefined): string[] {
-  if (Array.isArray(value)) return value
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
   return typeof value === 'string' ? [value] : []
+}
+
+function isItem(value: unknown): value is GroupItem {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The items of a group answer (none for anything else). */
+export function groupItems(value: AnswerValue | undefined): GroupItem[] {
+  return Array.isArray(value) ? value.filter(isItem) : []
 }
 
 export function evaluateCondition(cond: Condition, answers: Answers): boolean {
@@ -62,7 +75,13 @@ export function evaluateCondition(cond: Condition, answers: Answers): boolean {
   }
   if ('answered' in cond) return isAnswered(value) === cond.answered
   if ('gte' in cond) return typeof value === 'number' && value >= cond.gte
-  return typeof value === 'number' && value <= cond.lte
+  if ('lte' in cond) return typeof value === 'number' && value <= cond.lte
+  if ('anyItem' in cond) {
+    const inner = cond.anyItem
+    return groupItems(value).some((item) => evaluateCondition(inner, item))
+  }
+  const n = groupItems(value).length
+  return (cond.count.gte === undefined || n >= cond.count.gte) && (cond.count.lte === undefined || n <= cond.count.lte)
 }
 
 /**
@@ -99,7 +118,7 @@ export function isAsked(set: QuestionSet, questionId: string, answers: Answers):
 // Parsing raw input (HTML form strings or JSON values)
 // ---------------------------------------------------------------------------------------------
 
-type Parsed = { value: AnswerValue | undefined } | { error: string }
+type Parsed = { value: FieldValue | undefined } | { error: string }
 
 function isEmpty(raw: unknown): boolean {
   if (raw === undefined || raw === null) return true
@@ -115,7 +134,7 @@ function parseNumber(raw: unknown): number | undefined {
   return /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(cleaned) ? Number(cleaned) : undefined
 }
 
-function parseOne(question: Question, raw: unknown): Parsed {
+function parseOne(question: Question | GroupField, raw: unknown): Parsed {
   if (isEmpty(raw)) return { value: undefined }
   const optionValues = question.options?.map((o) => o.value) ?? []
 
@@ -165,37 +184,179 @@ function parseOne(question: Question, raw: unknown): Parsed {
       const value = raw.trim()
       return isRealDate(value) ? { value } : { error: 'Enter a real date' }
     }
+    case 'group':
+      return { error: 'Enter the items as a list' } // groups are parsed by parseGroup
   }
+}
+
+/** Verb for an empty required field: choose for choice kinds, enter for the rest. */
+function requiredFieldMessage(field: GroupField, itemLabel: string, n: number): string {
+  const verb = ['yes_no', 'single', 'multiple', 'scale'].includes(field.kind) ? 'Select' : 'Enter'
+  return `${verb} "${field.text}" for ${itemLabel} ${n}`
+}
+
+type GroupParsed = { value: GroupItem[] | undefined; errors: Record<string, string> }
+
+/**
+ * Parse a repeating group. The contract for `raw` (the same for JSON and for HTML forms):
+ * an array of items in display order, each an object `{ <fieldId>: value }`. Form values are
+ * strings or string arrays, as for questions; JSON values may be typed (true, 3, ["a"]).
+ * A form names its inputs `q_<groupId>__<index>__<fieldId>`; the route collects them (see
+ * groupItemsFromForm) into `raw[groupId] = [{...}, {...}]` in index order before calling
+ * parseAnswers. Unknown keys inside an item are ignored.
+ *
+ * - An item whose fields are all empty is dropped (the blank "add another" row).
+ * - Errors are keyed `<groupId>.<index>.<fieldId>`, where index is the item's position in `raw`
+ *   (so it matches the form field that needs fixing); errors about the whole group are keyed
+ *   `<groupId>`. A group with any error is left out of the answers, like any question whose
+ *   answer has an error, so the form is shown again from `raw`.
+ * - Without errors the value keeps the non-blank items, renumbered from 0, each holding only
+ *   its answered fields.
+ */
+function parseGroup(question: Question, raw: unknown): GroupParsed {
+  const id = question.id
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return { value: undefined, errors: {} }
+  const label = question.itemLabel ?? 'item'
+  if (!Array.isArray(raw)) return { value: undefined, errors: { [id]: `Enter each ${label.toLowerCase()} in the rows shown` } }
+  const fields = question.fields ?? []
+  const errors: Record<string, string> = {}
+  const items: GroupItem[] = []
+  raw.forEach((rawItem: unknown, index) => {
+    if (rawItem === undefined || rawItem === null) return
+    if (!isItem(rawItem)) {
+      errors[`${id}.${index}`] = `Enter ${label} ${index + 1} in the rows shown`
+      return
+    }
+    if (fields.every((f) => isEmpty(own(rawItem as Record<string, unknown>, f.id)))) return
+    const item: GroupItem = {}
+    for (const field of fields) {
+      const key = `${id}.${index}.${field.id}`
+      const result = parseOne(field, own(rawItem as Record<string, unknown>, field.id))
+      if ('error' in result) errors[key] = result.error
+      else if (result.value !== undefined) item[field.id] = result.value
+      else if (field.required) errors[key] = requiredFieldMessage(field, label, index + 1)
+    }
+    items.push(item)
+  })
+  if (question.maxItems !== undefined && items.length > question.maxItems) {
+    errors[id] = `Enter ${question.maxItems} or fewer of "${label}"`
+  } else if (question.minItems !== undefined && items.length > 0 && items.length < question.minItems) {
+    errors[id] = `Enter at least ${question.minItems} of "${label}"`
+  }
+  if (Object.keys(errors).length) return { value: undefined, errors }
+  return { value: items.length ? items : undefined, errors }
+}
+
+/**
+ * Collect the fields of an HTML form into group items: keys `<groupId>__<index>__<fieldId>`
+ * (with any `q_` prefix already removed) become `[{ fieldId: value }, ...]` in index order.
+ * Returns undefined when the form has no field of the group. A helper for the documented contract.
+ */
+export function groupItemsFromForm(fields: Record<string, unknown>, groupId: string): Record<string, unknown>[] | undefined {
+  const byIndex = new Map<number, Record<string, unknown>>()
+  const prefix = `${groupId}__`
+  for (const [key, value] of Object.entries(fields)) {
+    if (!key.startsWith(prefix)) continue
+    const m = /^(\d{1,4})__([a-z][a-z0-9_]*)$/.exec(key.slice(prefix.length))
+    if (!m) continue
+    const index = Number(m[1])
+    const item = byIndex.get(index) ?? {}
+    item[m[2] as string] = value
+    byIndex.set(index, item)
+  }
+  if (byIndex.size === 0) return undefined
+  return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, item]) => item)
 }
 
 /**
  * Turn raw input into typed answers. Blank or missing answers are left out (see missingRequired);
  * unknown keys are ignored; answers and errors for questions that are not asked are dropped.
+ * Errors are keyed by question id, or `<groupId>.<index>.<fieldId>` inside a group (see parseGroup).
  */
 export function parseAnswers(
   set: QuestionSet,
   raw: Record<string, unknown>,
 ): { answers: Answers; errors: Record<string, string> } {
   const parsed: Answers = {}
-  const allErrors = new Map<string, string>()
+  const allErrors = new Map<string, Record<string, string>>()
   for (const question of allQuestions(set)) {
+    if (question.kind === 'group') {
+      const result = parseGroup(question, own(raw, question.id))
+      if (Object.keys(result.errors).length) allErrors.set(question.id, result.errors)
+      else if (result.value !== undefined) parsed[question.id] = result.value
+      continue
+    }
     const result = parseOne(question, own(raw, question.id))
-    if ('error' in result) allErrors.set(question.id, result.error)
+    if ('error' in result) allErrors.set(question.id, { [question.id]: result.error })
     else if (result.value !== undefined) parsed[question.id] = result.value
   }
   const { answers, asked } = visibleAnswers(set, parsed)
   const errors: Record<string, string> = {}
-  for (const question of asked) {
-    const error = allErrors.get(question.id)
-    if (error !== undefined) errors[question.id] = error
-  }
+  for (const question of asked) Object.assign(errors, allErrors.get(question.id))
   return { answers, errors }
 }
 
-/** Ids of required questions that are asked but not answered, in question order. */
+/**
+ * Ids of required questions that are asked but not answered, in question order. A required
+ * group needs at least max(1, minItems) items.
+ */
 export function missingRequired(set: QuestionSet, answers: Answers): string[] {
   const visible = visibleAnswers(set, answers)
-  return visible.asked.filter((q) => q.required && !isAnswered(own(visible.answers, q.id))).map((q) => q.id)
+  const answered = (q: Question) => {
+    const value = own(visible.answers, q.id)
+    return q.kind === 'group' ? groupItems(value).length >= Math.max(1, q.minItems ?? 0) : isAnswered(value)
+  }
+  return visible.asked.filter((q) => q.required && !answered(q)).map((q) => q.id)
+}
+
+/** Whether a register entry with these (shared) answers needs the set: its appliesWhen, or always. */
+export function setApplies(set: QuestionSet, answers: Answers): boolean {
+  return set.appliesWhen === undefined || evaluateCondition(set.appliesWhen, answers)
+}
+
+// ---------------------------------------------------------------------------------------------
+// ATRS
+// ---------------------------------------------------------------------------------------------
+
+function fieldText(field: Question | GroupField, value: FieldValue): string {
+  const label = (v: string) => field.options?.find((o) => o.value === v)?.label ?? v
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No'
+  if (Array.isArray(value)) return value.map(label).join('; ')
+  if (typeof value === 'number') return field.kind === 'scale' ? `${value} out of ${SCALE_MAX}` : String(value)
+  return field.kind === 'single' ? label(value) : value
+}
+
+/** One answer as readable text: labels for choices, Yes/No, one line per group item. */
+export function answerText(question: Question, value: AnswerValue): string {
+  if (question.kind !== 'group') return Array.isArray(value) && value.some(isItem) ? '' : fieldText(question, value as FieldValue)
+  return groupItems(value)
+    .map((item) =>
+      (question.fields ?? [])
+        .filter((f) => own(item, f.id) !== undefined)
+        .map((f) => `${f.text}: ${fieldText(f, item[f.id] as FieldValue)}`)
+        .join('; '),
+    )
+    .filter((line) => line !== '')
+    .join('\n')
+}
+
+/**
+ * Text for ATRS v3.0 fields (keys from ATRS_LINK_KEYS) from the answers to questions that carry
+ * `atrs:` and are asked. Several questions feeding one field are joined with a blank line, in
+ * question order. Pure.
+ */
+export function atrsFieldsFromAnswers(set: QuestionSet, answers: Answers): Record<string, string> {
+  const visible = visibleAnswers(set, answers)
+  const out: Record<string, string> = {}
+  for (const question of visible.asked) {
+    if (!question.atrs) continue
+    const value = own(visible.answers, question.id)
+    if (!isAnswered(value)) continue
+    const textValue = answerText(question, value as AnswerValue)
+    if (textValue === '') continue
+    out[question.atrs] = out[question.atrs] === undefined ? textValue : `${out[question.atrs]}\n\n${textValue}`
+  }
+  return out
 }
 
 // ---------------------------------------------------------------------------------------------

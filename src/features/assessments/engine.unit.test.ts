@@ -5,16 +5,19 @@ import { RISK_TIERS } from '../register/model.ts'
 import type { RiskTier } from '../register/model.ts'
 import {
   askedQuestions,
+  atrsFieldsFromAnswers,
   evaluate,
   evaluateCondition,
+  groupItemsFromForm,
   isAsked,
   missingRequired,
   parseAnswers,
+  setApplies,
   tierRank,
 } from './engine.ts'
-import type { AnswerValue, Answers } from './engine.ts'
-import { allQuestions, loadQuestionSet, parseQuestionSet } from './questionSet.ts'
-import type { Condition, Question, QuestionSet } from './questionSet.ts'
+import type { AnswerValue, Answers, FieldValue, GroupItem } from './engine.ts'
+import { allQuestions, loadQuestionSet, loadQuestionSets, parseQuestionSet } from './questionSet.ts'
+import type { Condition, GroupField, Question, QuestionSet } from './questionSet.ts'
 
 const screening = await loadQuestionSet('content/assessments/screening/v1.yaml')
 
@@ -482,11 +485,350 @@ describe('missingRequired', () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// Properties
+// Repeating groups
 // ---------------------------------------------------------------------------------------------
 
-/** A valid answer for the question, as the engine stores it. */
-function validAnswer(q: Question): fc.Arbitrary<AnswerValue> {
+const withGroup = parseQuestionSet(
+  `
+id: with-group
+version: 1
+title: With a group
+sections:
+  - id: main
+    title: Main
+    questions:
+      - { id: uses_data, kind: yes_no, text: Data?, frameworks: [{ name: Test, ref: "1" }] }
+      - id: risks
+        kind: group
+        text: Risks
+        itemLabel: Risk
+        minItems: 2
+        maxItems: 3
+        atrs: risks_and_mitigations
+        frameworks: [{ name: Test, ref: "1" }]
+        fields:
+          - { id: name, kind: text, text: Name }
+          - id: level
+            kind: single
+            text: Level
+            options: [{ value: low, label: Low }, { value: high, label: High }]
+          - { id: mitigated, kind: yes_no, text: Mitigated, required: false }
+          - id: areas
+            kind: multiple
+            text: Areas
+            required: false
+            options: [{ value: data, label: Data }, { value: staff, label: Staff }]
+          - { id: score, kind: scale, text: Score, required: false }
+      - id: follow_up
+        kind: text
+        text: Why so many high risks?
+        condition: { q: risks, count: { gte: 2 } }
+        frameworks: [{ name: Test, ref: "1" }]
+      - id: mitigation_plan
+        kind: long_text
+        text: Plan
+        condition: { q: risks, anyItem: { all: [{ q: level, eq: high }, { not: { q: mitigated, eq: true } }] } }
+        atrs: risks_and_mitigations
+        frameworks: [{ name: Test, ref: "1" }]
+flags:
+  - { id: unmitigated_high, label: High risk not mitigated }
+rules:
+  - id: unmitigated_high
+    when: { q: risks, anyItem: { all: [{ q: level, eq: high }, { not: { q: mitigated, eq: true } }] } }
+    tier: high
+    flags: [unmitigated_high]
+    reason: A high risk is not mitigated.
+    source: Test
+  - id: few_risks
+    when: { q: risks, count: { lte: 2 } }
+    actions: [{ level: COULD, text: Look for more risks. }]
+    reason: Few risks listed.
+    source: Test
+`,
+  'test/with-group.yaml',
+)
+
+describe('repeating groups', () => {
+  it('parses form rows (strings), dropping the blank "add another" row and renumbering', () => {
+    const { answers, errors } = parseAnswers(withGroup, {
+      risks: [
+        { name: ' Drift ', level: 'high', mitigated: 'no', areas: ['data', 'staff'], score: '4' },
+        { name: '', level: '', areas: [] },
+        { name: 'Bias', level: 'low' },
+      ],
+    })
+    assert.deepEqual(errors, {})
+    assert.deepEqual(answers.risks, [
+      { name: 'Drift', level: 'high', mitigated: false, areas: ['data', 'staff'], score: 4 },
+      { name: 'Bias', level: 'low' },
+    ])
+  })
+
+  it('parses a JSON list with typed values', () => {
+    const { answers, errors } = parseAnswers(withGroup, {
+      risks: [{ name: 'Drift', level: 'high', mitigated: true, score: 0 }, { name: 'Bias', level: 'low', extra: 'ignored' }],
+    })
+    assert.deepEqual(errors, {})
+    assert.deepEqual(answers.risks, [{ name: 'Drift', level: 'high', mitigated: true, score: 0 }, { name: 'Bias', level: 'low' }])
+  })
+
+  it('keys field errors <group>.<index>.<field> by the row as sent, and leaves the group out of the answers', () => {
+    const { answers, errors } = parseAnswers(withGroup, {
+      risks: [{ name: 'Drift', level: 'severe' }, {}, { level: 'low', score: '9' }],
+    })
+    assert.deepEqual(errors, {
+      'risks.0.level': 'Select one of the options',
+      'risks.2.name': 'Enter "Name" for Risk 3',
+      'risks.2.score': 'Enter a whole number from 0 to 5',
+    })
+    assert.equal(answers.risks, undefined)
+  })
+
+  it('asks to select an empty required choice field', () => {
+    const { errors } = parseAnswers(withGroup, { risks: [{ name: 'A' }, { name: 'B', level: 'low' }] })
+    assert.deepEqual(errors, { 'risks.0.level': 'Select "Level" for Risk 1' })
+  })
+
+  it('checks minItems and maxItems against the rows that are kept', () => {
+    const row = { name: 'A', level: 'low' }
+    assert.deepEqual(parseAnswers(withGroup, { risks: [row, {}] }).errors, { risks: 'Enter at least 2 of "Risk"' })
+    assert.deepEqual(parseAnswers(withGroup, { risks: [row, row, row, row] }).errors, { risks: 'Enter 3 or fewer of "Risk"' })
+    assert.deepEqual(parseAnswers(withGroup, { risks: [{}, {}] }), { answers: {}, errors: {} })
+  })
+
+  it('rejects a group that is not a list of rows', () => {
+    assert.deepEqual(parseAnswers(withGroup, { risks: 'Drift' }).errors, { risks: 'Enter each risk in the rows shown' })
+    assert.deepEqual(parseAnswers(withGroup, { risks: ['Drift'] }).errors, { 'risks.0': 'Enter Risk 1 in the rows shown' })
+  })
+
+  it('collects form fields q_<group>__<index>__<field> into rows, in index order', () => {
+    const body = { 'risks__10__name': 'C', 'risks__2__name': 'B', 'risks__2__level': 'low', 'risks__0__areas': ['data'], 'other__0__name': 'x', 'risks__x__name': 'bad' }
+    assert.deepEqual(groupItemsFromForm(body, 'risks'), [{ areas: ['data'] }, { name: 'B', level: 'low' }, { name: 'C' }])
+    assert.equal(groupItemsFromForm({}, 'risks'), undefined)
+  })
+
+  it('a required group needs max(1, minItems) items', () => {
+    const one: GroupItem[] = [{ name: 'A', level: 'low' }]
+    assert.deepEqual(missingRequired(withGroup, { uses_data: true, risks: one }), ['risks'])
+    assert.deepEqual(missingRequired(withGroup, { uses_data: true, risks: [...one, ...one], follow_up: 'x', mitigation_plan: 'y' }), [])
+    assert.deepEqual(missingRequired(everyKind, {}).includes('notes'), false)
+  })
+
+  it('evaluates anyItem over the fields of each item, and count over the items', () => {
+    const risks: GroupItem[] = [{ name: 'A', level: 'low' }, { name: 'B', level: 'high', mitigated: true }]
+    const table: [Condition, Answers, boolean][] = [
+      [{ q: 'risks', anyItem: { q: 'level', eq: 'high' } }, { risks }, true],
+      [{ q: 'risks', anyItem: { all: [{ q: 'level', eq: 'high' }, { not: { q: 'mitigated', eq: true } }] } }, { risks }, false],
+      [{ q: 'risks', anyItem: { q: 'level', eq: 'low' } }, {}, false],
+      [{ q: 'risks', anyItem: { q: 'level', eq: 'low' } }, { risks: 'not a list' }, false],
+      [{ q: 'risks', count: { gte: 2 } }, { risks }, true],
+      [{ q: 'risks', count: { gte: 3 } }, { risks }, false],
+      [{ q: 'risks', count: { lte: 0 } }, {}, true],
+      [{ q: 'risks', count: { gte: 1, lte: 2 } }, { risks }, true],
+      [{ q: 'risks', answered: true }, { risks }, true],
+      [{ q: 'risks', answered: true }, { risks: [] }, false],
+    ]
+    for (const [cond, answers, expected] of table) assert.equal(evaluateCondition(cond, answers), expected, JSON.stringify(cond))
+  })
+
+  it('asks follow-up questions and fires rules from group answers', () => {
+    const risks: GroupItem[] = [{ name: 'A', level: 'low' }, { name: 'B', level: 'high', mitigated: false }]
+    assert.deepEqual(askedQuestions(withGroup, { risks }).map((x) => x.id), ['uses_data', 'risks', 'follow_up', 'mitigation_plan'])
+    assert.deepEqual(askedQuestions(withGroup, { risks: risks.slice(0, 1) }).map((x) => x.id), ['uses_data', 'risks'])
+    const outcome = evaluate(withGroup, { risks })
+    assert.equal(outcome.tier, 'high')
+    assert.deepEqual(outcome.firedRules.map((r) => r.id), ['unmitigated_high', 'few_risks'])
+  })
+})
+
+describe('setApplies', () => {
+  const applying = (appliesWhen?: Condition): QuestionSet => ({ ...withGroup, ...(appliesWhen ? { appliesWhen } : {}) })
+  it('is true without appliesWhen, and otherwise follows the condition', () => {
+    assert.equal(setApplies(applying(), {}), true)
+    assert.equal(setApplies(applying({ q: 'personal_data', eq: true }), { personal_data: true }), true)
+    assert.equal(setApplies(applying({ q: 'personal_data', eq: true }), { personal_data: false }), false)
+    assert.equal(setApplies(applying({ q: 'personal_data', eq: true }), {}), false)
+  })
+})
+
+describe('atrsFieldsFromAnswers', () => {
+  it('gives readable text per ATRS key: labels, Yes/No, one line per group item, joined when several questions feed a key', async () => {
+    const intake = await loadQuestionSet('content/assessments/intake/v1.yaml')
+    const fields = atrsFieldsFromAnswers(intake, {
+      purpose: 'Summarises housing case notes.',
+      lifecycle_phase: 'pilot',
+      technique: ['llm_generative', 'rules'],
+      usage_frequency: 'daily',
+      personal_data: true,
+      people_scale: 'thousands',
+      datasets: [{ name: 'Case notes', source: 'council', contains_personal_data: true }, { name: 'Policies', source: 'public', contains_personal_data: false }],
+      decision_role: 'assists',
+      supplier_involved: false,
+      supplier_name: 'Not asked Ltd',
+    })
+    assert.deepEqual(fields, {
+      description: 'Summarises housing case notes.',
+      phase: 'Being piloted or trialled',
+      system_architecture: 'Generative AI, such as a large language model, chatbot or image generator; Fixed rules or decision trees written by people',
+      frequency_and_scale_of_usage: 'Most days\n\n1,000 to 9,999',
+      datasets:
+        'Name of the dataset: Case notes; Who holds it: The council; Does it include information about people?: Yes\n' +
+        'Name of the dataset: Policies; Who holds it: Published or open data; Does it include information about people?: No',
+      process_integration: 'It helps a member of staff decide',
+      external_supplier_involvement: 'No',
+    })
+  })
+
+  it('writes scales as "n out of 5" and numbers as given', () => {
+    const set = parseQuestionSet(
+      `
+id: atrs-test
+version: 1
+title: T
+sections:
+  - id: s
+    title: S
+    questions:
+      - { id: n, kind: number, text: N, atrs: frequency_and_scale_of_usage, frameworks: [{ name: T, ref: "1" }] }
+      - { id: sc, kind: scale, text: S, atrs: maintenance, frameworks: [{ name: T, ref: "1" }] }
+      - { id: blank, kind: text, text: B, atrs: team, required: false, frameworks: [{ name: T, ref: "1" }] }
+`,
+      'test/atrs.yaml',
+    )
+    assert.deepEqual(atrsFieldsFromAnswers(set, { n: 1200, sc: 3, blank: '' }), { frequency_and_scale_of_usage: '1200', maintenance: '3 out of 5' })
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Intake v1
+// ---------------------------------------------------------------------------------------------
+
+const intake = await loadQuestionSet('content/assessments/intake/v1.yaml')
+
+/** A staff-only, in-house tool using no personal data. */
+const intakeQuiet: Answers = {
+  purpose: 'Drafts committee reports from templates.',
+  lifecycle_phase: 'production',
+  service_area: 'corporate',
+  technique: ['rules'],
+  usage_frequency: 'weekly',
+  personal_data: false,
+  data_sources: ['council_records'],
+  people_affected: ['staff'],
+  decision_role: 'informs',
+  human_oversight: 'Officers edit every draft.',
+  supplier_involved: false,
+}
+
+const intakeCases: Case[] = [
+  { name: 'intake: a quiet in-house staff tool raises nothing', answers: intakeQuiet, tier: 'low', flags: [], fired: [] },
+  {
+    name: 'intake: personal data needs the DPIA screening',
+    answers: { ...intakeQuiet, personal_data: true, special_category: false, people_scale: 'under_100' },
+    tier: 'medium',
+    flags: ['dpia_screening_needed'],
+    fired: ['personal_data_screening'],
+  },
+  {
+    name: 'intake: sensitive data needs an Article 9 condition',
+    answers: { ...intakeQuiet, personal_data: true, special_category: true, people_scale: 'under_100' },
+    tier: 'medium',
+    flags: ['dpia_screening_needed'],
+    fired: ['personal_data_screening', 'special_category_condition'],
+  },
+  {
+    name: 'intake: helping staff decide about people needs equality consideration',
+    answers: { ...intakeQuiet, decision_role: 'assists', significant_effect: false },
+    tier: 'medium',
+    flags: ['eqia_screening_needed'],
+    fired: ['decisions_about_people'],
+  },
+  {
+    name: 'intake: automated significant decisions stay medium at intake (screening gives the real tier)',
+    answers: { ...intakeQuiet, decision_role: 'automates', significant_effect: true },
+    tier: 'medium',
+    flags: ['eqia_screening_needed', 'automated_decisions'],
+    fired: ['decisions_about_people', 'automated_significant_decisions'],
+  },
+  {
+    name: 'intake: a supplier needs the procurement questions',
+    answers: { ...intakeQuiet, supplier_involved: true, supplier_name: 'Acme AI Ltd' },
+    tier: 'low',
+    flags: ['procurement_questions_needed'],
+    fired: ['supplier_procurement'],
+  },
+  {
+    name: 'intake: generative AI brings in the generative AI policy',
+    answers: { ...intakeQuiet, technique: ['llm_generative'] },
+    tier: 'low',
+    flags: ['genai_policy_applies'],
+    fired: ['generative_ai_policy'],
+  },
+  {
+    name: 'intake: a tool affecting residents should have an ATRS record',
+    answers: { ...intakeQuiet, people_affected: ['residents', 'staff'] },
+    tier: 'low',
+    flags: ['transparency_record_recommended'],
+    fired: ['public_transparency'],
+  },
+  {
+    name: 'intake: a dataset with personal data contradicts "no personal data"',
+    answers: { ...intakeQuiet, datasets: [{ name: 'Policies', contains_personal_data: false }, { name: 'Tenants', contains_personal_data: true }] },
+    tier: 'low',
+    flags: ['answers_to_check'],
+    fired: ['dataset_personal_data_mismatch'],
+  },
+  {
+    name: 'intake: three or more datasets with personal data need a data-flow map',
+    answers: {
+      ...intakeQuiet,
+      personal_data: true,
+      special_category: false,
+      people_scale: 'under_100',
+      datasets: [{ name: 'A', contains_personal_data: true }, { name: 'B' }, { name: 'C' }],
+    },
+    tier: 'medium',
+    flags: ['dpia_screening_needed'],
+    fired: ['personal_data_screening', 'many_datasets_with_personal_data'],
+  },
+]
+
+describe('evaluate (intake v1)', () => {
+  for (const c of intakeCases) {
+    it(c.name, () => {
+      const outcome = evaluate(intake, c.answers)
+      assert.equal(outcome.tier, c.tier)
+      assert.deepEqual(sorted(outcome.flags.map((f) => f.id)), sorted(c.flags))
+      assert.deepEqual(sorted(outcome.firedRules.map((r) => r.id)), sorted(c.fired))
+    })
+  }
+
+  it('every intake rule is fired by a case above, and the quiet case is complete', () => {
+    const covered = new Set(intakeCases.flatMap((c) => c.fired))
+    assert.deepEqual(intake.rules.map((r) => r.id).filter((id) => !covered.has(id)), [])
+    assert.deepEqual(missingRequired(intake, intakeQuiet), [])
+  })
+
+  it('no rule in intake sets a tier above medium', () => {
+    for (const rule of intake.rules) assert.ok(!rule.tier || tierRank(rule.tier) <= tierRank('medium'), rule.id)
+  })
+
+  it('shares its answers with screening: the same ids, prefilled both ways', async () => {
+    const shared = new Set(allQuestions(intake).map((x) => x.id))
+    for (const id of ['personal_data', 'special_category', 'people_scale', 'decision_role', 'significant_effect', 'vulnerable_people']) {
+      assert.ok(shared.has(id) && allQuestions(screening).some((x) => x.id === id), id)
+    }
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Properties, over every set in content/assessments
+// ---------------------------------------------------------------------------------------------
+
+const allSets = [...(await loadQuestionSets()).values()]
+
+/** A valid answer for a question or group field, as the engine stores it. */
+function validFieldAnswer(q: Question | GroupField): fc.Arbitrary<FieldValue> {
   const options = q.options ?? []
   switch (q.kind) {
     case 'yes_no':
@@ -497,11 +839,11 @@ function validAnswer(q: Question): fc.Arbitrary<AnswerValue> {
       const plain = options.filter((o) => !o.exclusive).map((o) => o.value)
       const exclusive = options.filter((o) => o.exclusive).map((o) => [o.value])
       const some = fc.subarray(plain, { minLength: 1 }).filter((xs) => xs.length > 0)
-      return exclusive.length ? fc.oneof(some, fc.constantFrom(...exclusive)) : some
+      return exclusive.length ? (plain.length ? fc.oneof(some, fc.constantFrom(...exclusive)) : fc.constantFrom(...exclusive)) : some
     }
     case 'text':
     case 'long_text':
-      return fc.string({ minLength: 1 }).map((s) => s.trim()).filter((s) => s !== '')
+      return fc.string({ minLength: 1, maxLength: 200 }).map((s) => s.trim()).filter((s) => s !== '')
     case 'number':
       return fc.integer({ min: -1_000_000, max: 1_000_000 }).map((n) => n / 100)
     case 'scale':
@@ -510,7 +852,23 @@ function validAnswer(q: Question): fc.Arbitrary<AnswerValue> {
       return fc
         .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T00:00:00Z'), noInvalidDate: true })
         .map((d) => d.toISOString().slice(0, 10))
+    case 'group':
+      throw new Error('a group is not a field')
   }
+}
+
+/** A valid group answer: between max(1, minItems) and maxItems (at most 4) items, none blank. */
+function validGroupAnswer(q: Question): fc.Arbitrary<GroupItem[]> {
+  const fields = q.fields ?? []
+  const model = Object.fromEntries(fields.map((f) => [f.id, validFieldAnswer(f)]))
+  const required = fields.filter((f) => f.required).map((f) => f.id)
+  const item = fc.record(model, { requiredKeys: required, noNullPrototype: true }).filter((it) => Object.keys(it).length > 0) as fc.Arbitrary<GroupItem>
+  const min = Math.max(1, q.minItems ?? 0)
+  return fc.array(item, { minLength: min, maxLength: Math.max(min, Math.min(q.maxItems ?? 4, 4)) })
+}
+
+function validAnswer(q: Question): fc.Arbitrary<AnswerValue> {
+  return q.kind === 'group' ? validGroupAnswer(q) : validFieldAnswer(q)
 }
 
 /** Answers to any subset of the questions, each valid for its question. */
@@ -519,74 +877,135 @@ function answersFor(set: QuestionSet, allRequired = false): fc.Arbitrary<Answers
   return allRequired ? fc.record(model) : fc.record(model, { requiredKeys: [] })
 }
 
-/** How an HTML form would send the answer. */
-function asFormValue(value: AnswerValue): string | string[] {
+/** How an HTML form would send a field's answer. */
+function asFieldFormValue(value: FieldValue): string | string[] {
   if (typeof value === 'boolean') return value ? 'yes' : 'no'
   if (typeof value === 'number') return String(value)
   return value
 }
 
+/** How the route hands over a form: groups as rows of strings, with a blank "add another" row. */
+function asFormValue(value: AnswerValue): unknown {
+  if (Array.isArray(value) && value.some((v) => typeof v === 'object')) {
+    const rows = (value as GroupItem[]).map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, asFieldFormValue(v)])))
+    return [...rows, {}]
+  }
+  return asFieldFormValue(value as FieldValue)
+}
+
 describe('properties', () => {
-  it('any valid answers evaluate to a known tier, consistent with the flags', () => {
-    const declared = new Set(screening.flags.map((f) => f.id))
-    fc.assert(
-      fc.property(answersFor(screening), (answers) => {
-        const outcome = evaluate(screening, answers)
-        assert.ok(RISK_TIERS.includes(outcome.tier))
-        for (const rule of outcome.firedRules) if (rule.tier) assert.ok(tierRank(rule.tier) <= tierRank(outcome.tier))
-        for (const flag of outcome.flags) assert.ok(declared.has(flag.id))
-        const flags = new Set(outcome.flags.map((f) => f.id))
-        assert.equal(outcome.tier === 'prohibited', flags.has('prohibited_practice'))
-      }),
-      { numRuns: 500 },
-    )
+  it('the property tests run over every set in content/assessments, including one with a group', () => {
+    const ids = allSets.map((set) => set.id)
+    assert.ok(ids.includes('screening') && ids.includes('intake'), ids.join())
+    assert.ok(allSets.some((set) => allQuestions(set).some((q) => q.kind === 'group')))
   })
 
-  it('with personal data exactly one of dpia_required and dpia_recommended is raised; without it, neither', () => {
+  for (const set of allSets) {
+    describe(`${set.id} v${set.version}`, () => {
+      it('any valid answers evaluate to a known tier, consistent with the rules and flags', () => {
+        const declared = new Set(set.flags.map((f) => f.id))
+        fc.assert(
+          fc.property(answersFor(set), (answers) => {
+            const outcome = evaluate(set, answers)
+            assert.ok(RISK_TIERS.includes(outcome.tier))
+            for (const rule of outcome.firedRules) if (rule.tier) assert.ok(tierRank(rule.tier) <= tierRank(outcome.tier))
+            for (const flag of outcome.flags) assert.ok(declared.has(flag.id))
+            const levels = outcome.actions.map((a) => ['MUST', 'SHOULD', 'COULD'].indexOf(a.level))
+            assert.deepEqual(levels, [...levels].sort((a, b) => a - b))
+          }),
+          { numRuns: 200 },
+        )
+      })
+
+      it('form input of valid answers (with blank group rows) parses back to the same answers', () => {
+        fc.assert(
+          fc.property(answersFor(set), (answers) => {
+            const form = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, v === undefined ? v : asFormValue(v)]))
+            const parsed = parseAnswers(set, form)
+            assert.deepEqual(parsed.errors, {})
+            const asked = new Set(askedQuestions(set, answers).map((q) => q.id))
+            const expected = Object.fromEntries(Object.entries(answers).filter(([k]) => asked.has(k)))
+            assert.deepEqual(parsed.answers, expected)
+          }),
+          { numRuns: 150 },
+        )
+      })
+
+      it('JSON input of valid answers parses back to the same answers', () => {
+        fc.assert(
+          fc.property(answersFor(set), (answers) => {
+            const parsed = parseAnswers(set, JSON.parse(JSON.stringify(answers)) as Record<string, unknown>)
+            assert.deepEqual(parsed.errors, {})
+            assert.deepEqual(parsed.answers, Object.fromEntries(askedQuestions(set, answers).filter((q) => answers[q.id] !== undefined).map((q) => [q.id, answers[q.id]])))
+          }),
+          { numRuns: 100 },
+        )
+      })
+
+      it('complete valid answers leave nothing missing', () => {
+        fc.assert(fc.property(answersFor(set, true), (answers) => assert.deepEqual(missingRequired(set, answers), [])), { numRuns: 100 })
+      })
+
+      it('atrsFieldsFromAnswers gives a non-empty string for linked questions only', () => {
+        const linked = new Set(allQuestions(set).flatMap((q) => (q.atrs ? [q.atrs] : [])))
+        fc.assert(
+          fc.property(answersFor(set), (answers) => {
+            for (const [key, value] of Object.entries(atrsFieldsFromAnswers(set, answers))) {
+              assert.ok(linked.has(key as never), key)
+              assert.ok(value.length > 0, key)
+            }
+          }),
+          { numRuns: 100 },
+        )
+      })
+
+      it('parseAnswers never throws on arbitrary input and only keeps asked questions', () => {
+        const ids = allQuestions(set).map((q) => q.id)
+        const anyValue = fc.oneof(fc.anything(), fc.array(fc.dictionary(fc.string(), fc.anything())))
+        fc.assert(
+          fc.property(fc.dictionary(fc.oneof(fc.constantFrom(...ids), fc.string()), anyValue), (raw) => {
+            const { answers, errors } = parseAnswers(set, raw)
+            const asked = new Set(askedQuestions(set, answers).map((q) => q.id))
+            for (const id of Object.keys(answers)) assert.ok(asked.has(id), id)
+            for (const key of Object.keys(errors)) assert.ok(asked.has(key.split('.')[0] as string), key)
+            for (const message of Object.values(errors)) assert.equal(typeof message, 'string')
+          }),
+          { numRuns: 150 },
+        )
+      })
+    })
+  }
+
+  it('screening: with personal data exactly one of dpia_required and dpia_recommended is raised; without it, neither', () => {
     fc.assert(
       fc.property(answersFor(screening), (answers) => {
         const flags = new Set(evaluate(screening, answers).flags.map((f) => f.id))
         const count = Number(flags.has('dpia_required')) + Number(flags.has('dpia_recommended'))
         assert.equal(count, answers.personal_data === true ? 1 : 0)
+        assert.equal(evaluate(screening, answers).tier === 'prohibited', flags.has('prohibited_practice'))
       }),
       { numRuns: 500 },
     )
   })
 
-  it('form strings of valid answers parse back to the same answers', () => {
-    for (const set of [screening, everyKind]) {
+  it('the small sets with every kind and with a group round-trip through the form', () => {
+    for (const set of [everyKind, withGroup]) {
       fc.assert(
         fc.property(answersFor(set), (answers) => {
           const form = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, v === undefined ? v : asFormValue(v)]))
           const parsed = parseAnswers(set, form)
-          assert.deepEqual(parsed.errors, {})
           const asked = new Set(askedQuestions(set, answers).map((q) => q.id))
-          const expected = Object.fromEntries(Object.entries(answers).filter(([k]) => asked.has(k)))
-          assert.deepEqual(parsed.answers, expected)
+          assert.deepEqual(parsed.errors, {})
+          assert.deepEqual(parsed.answers, Object.fromEntries(Object.entries(answers).filter(([k]) => asked.has(k))))
         }),
         { numRuns: 300 },
       )
     }
   })
 
-  it('complete valid answers leave nothing missing', () => {
-    fc.assert(
-      fc.property(answersFor(screening, true), (answers) => {
-        assert.deepEqual(missingRequired(screening, answers), [])
-      }),
-    )
-  })
-
-  it('parseAnswers never throws on arbitrary input and only keeps asked questions', () => {
-    const ids = allQuestions(everyKind).map((q) => q.id)
-    fc.assert(
-      fc.property(fc.dictionary(fc.oneof(fc.constantFrom(...ids), fc.string()), fc.anything()), (raw) => {
-        const { answers, errors } = parseAnswers(everyKind, raw)
-        const asked = new Set(askedQuestions(everyKind, answers).map((q) => q.id))
-        for (const id of [...Object.keys(answers), ...Object.keys(errors)]) assert.ok(asked.has(id), id)
-        for (const message of Object.values(errors)) assert.equal(typeof message, 'string')
-      }),
-      { numRuns: 300 },
-    )
+  it('intake never gives a tier above medium', () => {
+    fc.assert(fc.property(answersFor(intake), (answers) => assert.ok(tierRank(evaluate(intake, answers).tier) <= tierRank('medium'))), {
+      numRuns: 300,
+    })
   })
 })

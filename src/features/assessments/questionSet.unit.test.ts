@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { stringify } from 'yaml'
-import { QuestionSetError, allQuestions, loadQuestionSet, loadQuestionSets, parseQuestionSet } from './questionSet.ts'
+import {
+  ATRS_LINK_KEYS,
+  QuestionSetError,
+  allQuestions,
+  loadQuestionSet,
+  loadQuestionSets,
+  loadSharedLibrary,
+  parseQuestionSet,
+  parseSharedQuestions,
+  sharedQuestionIds,
+} from './questionSet.ts'
+import type { SharedLibrary } from './questionSet.ts'
 
 const FILE = 'content/assessments/test/v1.yaml'
 
@@ -40,6 +51,19 @@ function validSet() {
               { value: 'chat', label: 'Chat' },
               { value: 'none', label: 'None', exclusive: true },
             ],
+            frameworks: fw,
+          } as Record<string, unknown>,
+          {
+            id: 'risks',
+            kind: 'group',
+            text: 'Risks?',
+            itemLabel: 'Risk',
+            fields: [
+              { id: 'name', kind: 'text', text: 'Name' },
+              { id: 'level', kind: 'single', text: 'Level', options: [{ value: 'low', label: 'Low' }, { value: 'high', label: 'High' }] },
+              { id: 'mitigated', kind: 'yes_no', text: 'Mitigated?', required: false },
+            ],
+            required: false,
             frameworks: fw,
           } as Record<string, unknown>,
         ],
@@ -93,8 +117,11 @@ describe('parseQuestionSet', () => {
         ['personal_data', true],
         ['scale', true],
         ['uses', true],
+        ['risks', false],
       ],
     )
+    const risks = allQuestions(set)[3]
+    assert.deepEqual(risks?.fields?.map((f) => [f.id, f.required]), [['name', true], ['level', true], ['mitigated', false]])
     assert.deepEqual(set.rules[0]?.flags, ['dpia_required'])
   })
 
@@ -284,6 +311,117 @@ describe('parseQuestionSet', () => {
       'must list at least one condition',
     ],
     [
+      'a group without fields or itemLabel',
+      (s) => {
+        q(s, 2).kind = 'group'
+        delete q(s, 2).options
+      },
+      'sections[0].questions[2].fields',
+      'fields are required for a "group" question',
+    ],
+    [
+      'a group without itemLabel',
+      (s) => Object.assign(q(s, 2), { kind: 'group', options: undefined, fields: [{ id: 'name', kind: 'text', text: 'Name' }] }),
+      'sections[0].questions[2].itemLabel',
+      'itemLabel is required for a "group" question',
+    ],
+    [
+      'fields on a question that is not a group',
+      (s) => (q(s, 0).fields = [{ id: 'name', kind: 'text', text: 'Name' }]),
+      'sections[0].questions[0].fields',
+      'fields is only allowed on a "group" question, not "yes_no"',
+    ],
+    [
+      'a group inside a group',
+      (s) => (q(s, 3).fields = [{ id: 'inner', kind: 'group', text: 'Inner' }]),
+      'sections[0].questions[3].fields[0].kind',
+      'must be one of: yes_no, single, multiple, text, long_text, number, date, scale',
+    ],
+    [
+      'a duplicated field id',
+      (s) => (q(s, 3).fields = [...(q(s, 3).fields as object[]), { id: 'name', kind: 'text', text: 'Again' }]),
+      'sections[0].questions[3].fields[3].id',
+      'duplicate field id "name" (first used at fields[0])',
+    ],
+    [
+      'a field of a choice kind without options',
+      (s) => delete (q(s, 3).fields as Record<string, unknown>[])[1]!.options,
+      'sections[0].questions[3].fields[1].options',
+      'options are required for a "single" question',
+    ],
+    [
+      'minItems above maxItems',
+      (s) => Object.assign(q(s, 3), { minItems: 4, maxItems: 3 }),
+      'sections[0].questions[3].minItems',
+      'is 4, more than maxItems (3)',
+    ],
+    [
+      'anyItem on a question that is not a group',
+      (s) => (rule0(s).when = { q: 'scale', anyItem: { q: 'name', answered: true } }),
+      'rules[0].when.anyItem',
+      '"scale" is a single-choice question; anyItem only works on a repeating group',
+    ],
+    [
+      'anyItem on a field the group does not have',
+      (s) => (rule0(s).when = { q: 'risks', anyItem: { all: [{ q: 'level', eq: 'high' }, { q: 'colour', eq: 'red' }] } }),
+      'rules[0].when.anyItem.all[1].q',
+      '"colour" is not a field of group "risks" (fields: name, level, mitigated)',
+    ],
+    [
+      'anyItem with a value that is not an option of the field',
+      (s) => (rule0(s).when = { q: 'risks', anyItem: { q: 'level', eq: 'severe' } }),
+      'rules[0].when.anyItem.eq',
+      '"severe" is not an option of "level" (options: low, high)',
+    ],
+    [
+      'anyItem naming a question of the set, not a field',
+      (s) => (rule0(s).when = { q: 'risks', anyItem: { q: 'personal_data', eq: true } }),
+      'rules[0].when.anyItem.q',
+      '"personal_data" is not a field of group "risks"',
+    ],
+    [
+      'count on a question that is not a group',
+      (s) => (rule0(s).when = { q: 'uses', count: { gte: 1 } }),
+      'rules[0].when.count',
+      '"uses" is a multiple-choice question; count only works on a repeating group',
+    ],
+    [
+      'count without bounds',
+      (s) => (rule0(s).when = { q: 'risks', count: {} }),
+      'rules[0].when.count',
+      'must give gte, lte or both',
+    ],
+    [
+      'count that can never hold',
+      (s) => (rule0(s).when = { q: 'risks', count: { gte: 3, lte: 1 } }),
+      'rules[0].when.count',
+      'can never hold: gte (3) is more than lte (1)',
+    ],
+    [
+      'eq on a group',
+      (s) => (rule0(s).when = { q: 'risks', eq: true }),
+      'rules[0].when.eq',
+      '"risks" is a repeating group; use anyItem, count or answered',
+    ],
+    [
+      'includes on a group',
+      (s) => (rule0(s).when = { q: 'risks', includes: 'x' }),
+      'rules[0].when.includes',
+      '"risks" is a repeating group; use anyItem, count or answered',
+    ],
+    [
+      'an unknown ATRS key',
+      (s) => (q(s, 0).atrs = 'summary'),
+      'sections[0].questions[0].atrs',
+      'must be one of: title, organisation_name',
+    ],
+    [
+      'a set framework url that is not a web address',
+      (s) => Object.assign(s, { framework: { name: 'ICO', url: 'ico.org.uk' } }),
+      'framework.url',
+      'must be a web address',
+    ],
+    [
       'a version that is not a whole number',
       (s) => (s.version = 1.5),
       'version',
@@ -407,5 +545,288 @@ describe('loading files', () => {
     await mkdir(path.join(root, 'test'), { recursive: true })
     await writeFile(path.join(root, 'test', 'v2.yaml'), stringify(validSet()))
     await assert.rejects(loadQuestionSets(root), /v2\.yaml: a set with id "test" and version 1 must be saved as test\/v1\.yaml/)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Shared questions
+// ---------------------------------------------------------------------------------------------
+
+const SHARED = 'content/assessments/shared.yaml'
+const fw = [{ name: 'ATRS v3.0', ref: '2.1.4' }]
+
+function sharedData() {
+  return {
+    questions: [
+      { id: 'supplier_involved', kind: 'yes_no', text: 'Supplier?', atrs: 'external_supplier_involvement', frameworks: fw },
+      { id: 'supplier_name', kind: 'text', text: 'Who?', condition: { q: 'supplier_involved', eq: true }, atrs: 'external_supplier', frameworks: fw },
+      {
+        id: 'models',
+        kind: 'group',
+        text: 'Models?',
+        itemLabel: 'Model',
+        required: false,
+        fields: [{ id: 'model_name', kind: 'text', text: 'Name' }],
+        frameworks: fw,
+      },
+    ] as Record<string, unknown>[],
+  }
+}
+const library: SharedLibrary = parseSharedQuestions(stringify(sharedData()), SHARED)
+
+/** A set that uses the shared questions; `change` edits its data. */
+function parseUsing(change: (set: SetData) => void = () => {}, shared: SharedLibrary = library) {
+  const set = validSet()
+  set.sections[0]!.questions.push({ use: 'supplier_involved' }, { use: 'supplier_name' })
+  change(set)
+  return () => parseQuestionSet(stringify(set), FILE, shared)
+}
+
+describe('use: shared questions', () => {
+  it('copies the shared question in, with its condition, marked shared', () => {
+    const set = parseUsing()()
+    const name = allQuestions(set).find((x) => x.id === 'supplier_name')
+    assert.deepEqual(name, {
+      id: 'supplier_name',
+      kind: 'text',
+      text: 'Who?',
+      condition: { q: 'supplier_involved', eq: true },
+      atrs: 'external_supplier',
+      frameworks: fw,
+      required: true,
+      shared: true,
+    })
+    assert.deepEqual(sharedQuestionIds(set), ['supplier_involved', 'supplier_name'])
+  })
+
+  it('lets the set replace the condition, drop it with null, and change required', () => {
+    const set = parseUsing((s) => {
+      s.sections[0]!.questions[5] = { use: 'supplier_name', condition: { q: 'personal_data', eq: true }, required: false }
+    })()
+    const name = allQuestions(set).find((x) => x.id === 'supplier_name')
+    assert.deepEqual([name?.condition, name?.required], [{ q: 'personal_data', eq: true }, false])
+    const always = parseUsing((s) => (s.sections[0]!.questions[5] = { use: 'supplier_name', condition: null }))()
+    assert.equal(allQuestions(always).find((x) => x.id === 'supplier_name')?.condition, undefined)
+  })
+
+  it('rejects an unknown shared id, naming the set file and the path', () => {
+    assertRejects(
+      parseUsing((s) => s.sections[0]!.questions.push({ use: 'nothing_here' })),
+      'sections[0].questions[6].use',
+      `unknown shared question "nothing_here" (not in ${SHARED})`,
+    )
+  })
+
+  it('rejects an inline question that redefines a shared one', () => {
+    assertRejects(
+      parseUsing((s) => (q(s, 1).id = 'supplier_name')),
+      'sections[0].questions[1].id',
+      `"supplier_name" is a shared question in ${SHARED}: define it once in shared.yaml`,
+    )
+  })
+
+  it('rejects using the same shared question twice', () => {
+    assertRejects(
+      parseUsing((s) => s.sections[0]!.questions.push({ use: 'supplier_involved' })),
+      'sections[0].questions[6].use',
+      'duplicate question id "supplier_involved"',
+    )
+  })
+
+  it('says when a shared condition needs a question the set does not ask first', () => {
+    assertRejects(
+      parseUsing((s) => s.sections[0]!.questions.splice(4, 1)),
+      'sections[0].questions[4].condition.q',
+      /question "supplier_involved" is not in this set \(it is in .*shared\.yaml: include it with "- use: supplier_involved"\) \(this condition comes from .*shared\.yaml; give the use: entry its own condition/,
+    )
+    assertRejects(
+      parseUsing((s) => s.sections[0]!.questions.reverse()),
+      'sections[0].questions[0].condition.q',
+      /question "supplier_involved" is not asked before "supplier_name".*\(this condition comes from/,
+    )
+  })
+
+  it('rejects unknown fields on a use: entry', () => {
+    assertRejects(parseUsing((s) => s.sections[0]!.questions.push({ use: 'models', text: 'x' })), 'sections[0].questions[6].text', 'unknown field')
+  })
+
+  it('a rule may look inside a shared group', () => {
+    const set = parseUsing((s) => {
+      s.sections[0]!.questions.push({ use: 'models' })
+      s.rules.push({ ...rule0(s), id: 'many_models', when: { q: 'models', anyItem: { q: 'model_name', answered: true } } })
+    })()
+    assert.equal(set.rules.length, 2)
+  })
+
+  it('checks appliesWhen against the shared questions only', () => {
+    const set = parseUsing((s) => Object.assign(s, { appliesWhen: { q: 'supplier_involved', eq: true } }))()
+    assert.deepEqual(set.appliesWhen, { q: 'supplier_involved', eq: true })
+    assertRejects(
+      parseUsing((s) => Object.assign(s, { appliesWhen: { q: 'scale', eq: 'few' } })),
+      'appliesWhen.q',
+      /"scale" is not a shared question; appliesWhen may only use questions in/,
+    )
+    assertRejects(
+      parseUsing((s) => Object.assign(s, { appliesWhen: { q: 'supplier_involved', eq: 'yes' } })),
+      'appliesWhen.eq',
+      '"supplier_involved" is a yes/no question, so compare it with true or false',
+    )
+  })
+
+  it('keeps the framework metadata', () => {
+    const set = parseUsing((s) => Object.assign(s, { framework: { name: 'ATRS', url: 'https://www.gov.uk/atrs' } }))()
+    assert.deepEqual(set.framework, { name: 'ATRS', url: 'https://www.gov.uk/atrs' })
+  })
+
+  it('without a library argument, use: resolves from content/assessments/shared.yaml, which then forbids redefining its ids', () => {
+    const set = validSet()
+    set.sections[0]!.questions[0] = { use: 'personal_data' }
+    set.sections[0]!.questions.push({ use: 'decision_role' })
+    const parsed = parseQuestionSet(stringify(set), FILE)
+    assert.equal(allQuestions(parsed).find((x) => x.id === 'decision_role')?.kind, 'single')
+    set.sections[0]!.questions.push({ id: 'profiling', kind: 'yes_no', text: 'Profiling?', frameworks: fw })
+    assert.throws(() => parseQuestionSet(stringify(set), FILE), /questions\[5\]\.id: "profiling" is a shared question in content\/assessments\/shared\.yaml/)
+  })
+})
+
+describe('parseSharedQuestions', () => {
+  const rejectsShared = (change: (d: ReturnType<typeof sharedData>) => void, pathInFile: string, message: string | RegExp) => {
+    const data = sharedData()
+    change(data)
+    assert.throws(() => parseSharedQuestions(stringify(data), SHARED), (err: unknown) => {
+      assert.ok(err instanceof QuestionSetError)
+      assert.equal(err.file, SHARED)
+      const line = err.message.split('\n').find((l) => l.startsWith(`${SHARED}: ${pathInFile}: `))
+      assert.ok(line, err.message)
+      if (typeof message === 'string') assert.ok(line.includes(message), line)
+      else assert.match(line, message)
+      return true
+    })
+  }
+  it('rejects a duplicated id', () =>
+    rejectsShared((d) => (d.questions[2]!.id = 'supplier_name'), 'questions[2].id', 'duplicate question id "supplier_name" (first used at questions[1])'))
+  it('rejects a condition on an unknown question', () =>
+    rejectsShared((d) => (d.questions[1]!.condition = { q: 'nope', eq: true }), 'questions[1].condition.q', 'unknown shared question "nope"'))
+  it('rejects a question that depends on itself', () =>
+    rejectsShared((d) => (d.questions[1]!.condition = { q: 'supplier_name', answered: true }), 'questions[1].condition.q', 'cannot depend on itself'))
+  it('rejects a bad ATRS key', () => rejectsShared((d) => (d.questions[0]!.atrs = 'nope'), 'questions[0].atrs', 'must be one of'))
+  it('rejects sets-only fields', () => rejectsShared((d) => Object.assign(d, { rules: [] }), 'rules', 'unknown field'))
+})
+
+describe('the real shared library', () => {
+  it('loads, and holds the screening facts with unchanged ids, kinds and options', async () => {
+    const shared = await loadSharedLibrary()
+    const screening = await loadQuestionSet('content/assessments/screening/v1.yaml')
+    for (const question of allQuestions(screening)) {
+      assert.equal(question.shared, true, question.id)
+      assert.equal(shared.questions.get(question.id)?.kind, question.kind)
+    }
+    assert.deepEqual(shared.questions.get('people_scale')?.options?.map((o) => o.value), [
+      'under_100',
+      'hundreds',
+      'thousands',
+      'tens_of_thousands_or_more',
+    ])
+  })
+  it('uses only known ATRS keys (the schema checks) and names the intake facts', async () => {
+    const shared = await loadSharedLibrary()
+    for (const id of ['purpose', 'service_area', 'people_affected', 'personal_data', 'human_oversight', 'supplier_name', 'technique']) {
+      assert.ok(shared.questions.has(id), id)
+    }
+    assert.equal(shared.questions.get('purpose')?.atrs, 'description')
+    assert.ok(ATRS_LINK_KEYS.includes('risks_and_mitigations'))
+    assert.deepEqual(shared.questions.get('technique')?.options?.map((o) => o.value), [
+      'llm_generative', 'ml_prediction', 'rules', 'computer_vision', 'speech', 'optimisation', 'other',
+    ])
+  })
+})
+
+describe('loading a folder with shared.yaml', () => {
+  let dir = ''
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'question-sets-shared-'))
+  })
+  after(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  /** Write files (path → data) under a fresh folder and return it. */
+  async function folder(name: string, files: Record<string, unknown>) {
+    const root = path.join(dir, name)
+    for (const [file, data] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(root, file)), { recursive: true })
+      await writeFile(path.join(root, file), stringify(data))
+    }
+    return root
+  }
+  const usingSet = (id: string) => {
+    const set = { ...validSet(), id }
+    set.sections[0]!.questions.push({ use: 'supplier_involved' })
+    return set
+  }
+
+  it('skips shared.yaml as a set and resolves use: from it', async () => {
+    const root = await folder('ok', { 'shared.yaml': sharedData(), 'a/v1.yaml': usingSet('a') })
+    const sets = await loadQuestionSets(root)
+    assert.deepEqual([...sets.keys()], ['a@1'])
+    assert.equal(allQuestions(sets.get('a@1')!).find((x) => x.id === 'supplier_involved')?.shared, true)
+    // One file on its own finds the shared.yaml of the folder above its own.
+    const one = await loadQuestionSet(path.join(root, 'a', 'v1.yaml'))
+    assert.equal(one.id, 'a')
+  })
+
+  it('names the set file for a use: the folder cannot resolve', async () => {
+    const root = await folder('missing', { 'a/v1.yaml': usingSet('a') })
+    await assert.rejects(loadQuestionSets(root), (err: unknown) => {
+      assert.ok(err instanceof QuestionSetError)
+      assert.equal(err.file, path.join(root, 'a', 'v1.yaml'))
+      assert.match(err.message, /sections\[0\]\.questions\[4\]\.use: unknown shared question "supplier_involved"/)
+      return true
+    })
+  })
+
+  it('names shared.yaml when it is bad', async () => {
+    const bad = sharedData()
+    bad.questions[1]!.condition = { q: 'nope', eq: true }
+    const root = await folder('bad-shared', { 'shared.yaml': bad, 'a/v1.yaml': usingSet('a') })
+    await assert.rejects(loadQuestionSets(root), (err: unknown) => err instanceof QuestionSetError && err.file === path.join(root, 'shared.yaml'))
+  })
+
+  it('rejects the same inline question in two sets, naming both files', async () => {
+    const root = await folder('dup', { 'shared.yaml': sharedData(), 'a/v1.yaml': usingSet('a'), 'b/v1.yaml': usingSet('b') })
+    await assert.rejects(loadQuestionSets(root), (err: unknown) => {
+      assert.ok(err instanceof QuestionSetError)
+      assert.equal(err.file, path.join(root, 'b', 'v1.yaml'))
+      assert.ok(
+        err.message.startsWith(
+          `${path.join(root, 'b', 'v1.yaml')}: sections[0].questions[0].id: question "personal_data" is also defined in ${path.join(root, 'a', 'v1.yaml')}; define it once in shared.yaml`,
+        ),
+        err.message,
+      )
+      return true
+    })
+  })
+
+  it('allows versions of one set to repeat their inline questions, but not change a kind', async () => {
+    const v2 = { ...usingSet('a'), version: 2 }
+    const ok = await folder('versions', { 'shared.yaml': sharedData(), 'a/v1.yaml': usingSet('a'), 'a/v2.yaml': v2 })
+    assert.deepEqual([...(await loadQuestionSets(ok)).keys()], ['a@1', 'a@2'])
+
+    const changed = { ...usingSet('a'), version: 2 }
+    changed.sections[0]!.questions[2] = { id: 'uses', kind: 'text', text: 'Uses?', frameworks: fw }
+    changed.rules = []
+    const root = await folder('kind-change', { 'shared.yaml': sharedData(), 'a/v1.yaml': usingSet('a'), 'a/v2.yaml': changed })
+    await assert.rejects(
+      loadQuestionSets(root),
+      /v2\.yaml: sections\[0\]\.questions\[2\]\.id: question "uses" is a text question here but a multiple-choice question in .*v1\.yaml; a question whose meaning changes needs a new id/,
+    )
+  })
+
+  it('loads every real set, including intake, and no inline id is in two sets', async () => {
+    const sets = await loadQuestionSets()
+    assert.ok(sets.has('screening@1') && sets.has('intake@1'))
+    const intake = sets.get('intake@1')!
+    assert.equal(intake.framework?.name, 'Algorithmic Transparency Recording Standard (ATRS) v3.0')
+    assert.ok(allQuestions(intake).every((x) => x.shared))
   })
 })

@@ -1,66 +1,192 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import { requirePermission } from '../../platform/http/auth.ts'
-import { formErrors } from '../../platform/http/forms.ts'
+import { formErrors, formValue } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
+import { dateFromParts } from '../register/forms.ts'
 import type { RegisterEntry } from '../register/model.ts'
 import type { Answers } from './engine.ts'
-import { allQuestions } from './questionSet.ts'
+import { allQuestions, type QuestionSet } from './questionSet.ts'
+import { AssessmentRefused, SCREENING, type StoredAssessment } from './service.ts'
 
-type Params = { id: string }
+type Params = { id: string; setId: string }
+type Body = Record<string, unknown>
 
-/** Form fields are named q_<question id>, so no answer can collide with _csrf. */
+/** Form fields are q_<question id>; a repeating group's are q_<group>__<index>__<field>. */
 const FIELD_PREFIX = 'q_'
+const GROUP_FIELD = /^q_([a-z0-9_]+?)__(\d{1,3})__([a-z0-9_]+)$/
 
-function answersFromBody(body: Record<string, unknown>): Record<string, unknown> {
+/** Reads a submitted form into raw answers: plain questions by id, groups as arrays of items. */
+export function answersFromBody(body: Body): Record<string, unknown> {
   const raw: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(body)) if (k.startsWith(FIELD_PREFIX)) raw[k.slice(FIELD_PREFIX.length)] = v
+  const groups: Record<string, Record<number, Record<string, unknown>>> = {}
+  for (const [k, v] of Object.entries(body)) {
+    const g = GROUP_FIELD.exec(k)
+    if (g) {
+      const [, group, index, field] = g as unknown as [string, string, string, string]
+      ;((groups[group] ??= {})[Number(index)] ??= {})[field] = v
+    } else if (k.startsWith(FIELD_PREFIX)) {
+      raw[k.slice(FIELD_PREFIX.length)] = v
+    }
+  }
+  for (const [group, items] of Object.entries(groups)) {
+    raw[group] = Object.keys(items).map(Number).sort((a, b) => a - b).map((i) => items[i])
+  }
   return raw
 }
 
-export function screeningRoutes(app: FastifyInstance, services: Services): void {
+/** The id of the input an error should link to. */
+function fieldId(set: QuestionSet, key: string): string {
+  const [qid, index, field] = key.split('.')
+  if (!allQuestions(set).some((q) => q.id === qid)) return 'main-content'
+  return index !== undefined && field ? `${FIELD_PREFIX}${qid}__${index}__${field}` : `${FIELD_PREFIX}${qid}`
+}
+
+const STATUS_COLOURS: Record<string, string> = {
+  draft: 'grey', submitted: 'blue', signed_off: 'green', returned: 'orange', needs_review: 'red',
+}
+
+export function assessmentRoutes(app: FastifyInstance, services: Services): void {
   const { register, assessments } = services
 
-  const render = (reply: FastifyReply, _user: CurrentUser, entry: RegisterEntry, answers: Answers, errors: Record<string, string> = {}) => {
-    const set = assessments.screeningSet()
+  const renderForm = (reply: FastifyReply, user: CurrentUser, entry: RegisterEntry, set: QuestionSet,
+    assessment: StoredAssessment | null, answers: Answers, errors: Record<string, string> = {}, status = 200, flash?: string) => {
     const translated = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, t(v)]))
-    const summary = formErrors(translated, (id) => fieldId(set, id))
-    return reply.view('assessments/views/screening.njk', {
-      pageTitle: t('screening.title', { name: entry.name }),
-      entry,
-      set,
-      answers,
-      errors: translated,
-      errorList: summary.errorList,
-      prefix: FIELD_PREFIX,
+    const summary = formErrors(translated, (k) => fieldId(set, k))
+    return reply.code(status).view('assessments/views/form.njk', {
+      pageTitle: t('assessments.form.title', { set: set.title, name: entry.name }),
+      entry, set, assessment, answers, errors: translated, errorList: summary.errorList, prefix: FIELD_PREFIX,
+      isScreening: set.id === SCREENING,
+      statusColours: STATUS_COLOURS,
+      canAnswer: can(user.roles, 'assessment:answer'),
+      // The author of a submission never signs it off.
+      canSignOff: can(user.roles, 'assessment:signoff') && assessment?.submittedBy !== user.id,
+      signOffError: errors._signoff ? t(errors._signoff) : undefined,
+      flash,
     })
   }
 
-  app.get<{ Params: Params }>('/register/:id/screening', async (request, reply) => {
-    const user = requirePermission(request, 'screening:answer')
+  const load = async (request: FastifyRequest<{ Params: Params }>, permission: 'register:read' | 'assessment:answer' | 'assessment:signoff') => {
+    const user = requirePermission(request, permission)
     const entry = await register.get(user, request.params.id)
-    return render(reply, user, entry, await assessments.prefill(user, entry))
+    const set = assessments.setNamed(request.params.setId ?? SCREENING)
+    return { user, entry, set }
+  }
+
+  app.get<{ Params: Params }>('/register/:id/assessments', async (request, reply) => {
+    const user = requirePermission(request, 'register:read')
+    const entry = await register.get(user, request.params.id)
+    const [stored, answers, actions, risks, linked] = await Promise.all([
+      assessments.all(user, entry.id),
+      assessments.answersFor(user, entry.id),
+      assessments.actionsFor(user, entry.id),
+      services.risks.listFor(user, entry.id),
+      services.transparency.linkedFields(user, entry.id),
+    ])
+    const bySet = new Map(stored.map((a) => [a.setId, a]))
+    const rows = assessments.allSets().map((set) => ({
+      set, assessment: bySet.get(set.id) ?? null, applies: assessments.applies(set, answers),
+    }))
+    return reply.view('assessments/views/results.njk', {
+      pageTitle: t('assessments.results.title', { name: entry.name }),
+      entry, rows, actions, risks, linked, statusColours: STATUS_COLOURS,
+      can: { answer: can(user.roles, 'assessment:answer'), risk: can(user.roles, 'risk:write') },
+      flash: (request.query as Record<string, string>).done === 'action' ? t('done.action') : undefined,
+    })
   })
 
-  app.post<{ Params: Params; Body: Record<string, unknown> }>('/register/:id/screening', async (request, reply) => {
-    const user = requirePermission(request, 'screening:answer')
+  app.get<{ Params: Params }>('/register/:id/assessments/:setId', async (request, reply) => {
+    const { user, entry, set } = await load(request, 'register:read')
+    const assessment = await assessments.assessmentFor(user, entry.id, set.id)
+    const answers = await assessments.prefill(user, entry, set.id)
+    const done = (request.query as Record<string, string>).done
+    const flash = done && ['saved', 'submitted', 'signedOff', 'returned'].includes(done) ? t(`done.assessment.${done}`) : undefined
+    return renderForm(reply, user, entry, set, assessment, answers, {}, 200, flash)
+  })
+
+  const save = async (request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, setId: string) => {
+    const user = requirePermission(request, 'assessment:answer')
     const entry = await register.get(user, request.params.id)
-    const result = await assessments.saveScreening(user, entry.id, answersFromBody(request.body))
+    const set = assessments.setNamed(setId)
+    const intent = request.body.intent === 'save' ? 'save' : 'submit'
+    const raw = answersFromBody(request.body)
+    const result = await assessments.save(user, entry.id, set.id, raw, intent)
     if (!result.ok) {
-      reply.code(400)
-      // Keep what was typed, including answers the parser could not accept.
       const kept: Answers = { ...result.answers }
-      for (const [id, v] of Object.entries(answersFromBody(request.body))) {
-        if (kept[id] === undefined && (typeof v === 'string' || Array.isArray(v))) kept[id] = v as string | string[]
-      }
-      return render(reply, user, entry, kept, result.errors)
+      for (const [id, v] of Object.entries(raw)) if (kept[id] === undefined) kept[id] = v as Answers[string]
+      const assessment = await assessments.assessmentFor(user, entry.id, set.id)
+      return renderForm(reply, user, entry, set, assessment, kept, result.errors, 400)
     }
-    return reply.redirect(`/register/${entry.id}?done=screened#screening`, 303)
-  })
-}
+    if (set.id === SCREENING && request.url.endsWith('/screening')) {
+      return reply.redirect(`/register/${entry.id}?done=screened#screening`, 303)
+    }
+    return reply.redirect(`/register/${entry.id}/assessments/${set.id}?done=${intent === 'submit' ? 'submitted' : 'saved'}`, 303)
+  }
 
-/** Radios and checkboxes give their first input the bare idPrefix, so every kind links to prefix + id. */
-function fieldId(set: ReturnType<Services['assessments']['screeningSet']>, questionId: string): string {
-  return allQuestions(set).some((x) => x.id === questionId) ? `${FIELD_PREFIX}${questionId}` : 'main-content'
+  app.post<{ Params: Params; Body: Body }>('/register/:id/assessments/:setId', (request, reply) => save(request, reply, request.params.setId))
+
+  // The short screening form linked from every entry page.
+  app.get<{ Params: Params }>('/register/:id/screening', async (request, reply) => {
+    const user = requirePermission(request, 'assessment:answer')
+    const entry = await register.get(user, request.params.id)
+    return reply.redirect(`/register/${entry.id}/assessments/${SCREENING}`, 303)
+  })
+  app.post<{ Params: Params; Body: Body }>('/register/:id/screening', (request, reply) => save(request, reply, SCREENING))
+
+  app.post<{ Params: Params; Body: Body }>('/register/:id/assessments/:setId/signoff', async (request, reply) => {
+    const { user, entry, set } = await load(request, 'assessment:signoff')
+    try {
+      await assessments.signOff(user, entry.id, set.id)
+    } catch (err) {
+      if (!(err instanceof AssessmentRefused)) throw err
+      const assessment = await assessments.assessmentFor(user, entry.id, set.id)
+      return renderForm(reply, user, entry, set, assessment, await assessments.prefill(user, entry, set.id), { _signoff: err.reason }, 409)
+    }
+    return reply.redirect(`/register/${entry.id}/assessments/${set.id}?done=signedOff`, 303)
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/register/:id/assessments/:setId/return', async (request, reply) => {
+    const { user, entry, set } = await load(request, 'assessment:signoff')
+    const comment = z.string().trim().min(1).max(5000).safeParse(request.body.comment)
+    const assessment = await assessments.assessmentFor(user, entry.id, set.id)
+    const answers = await assessments.prefill(user, entry, set.id)
+    if (!comment.success) return renderForm(reply, user, entry, set, assessment, answers, { comment: 'assessments.errors.comment' }, 400)
+    try {
+      await assessments.returnToAuthor(user, entry.id, set.id, comment.data)
+    } catch (err) {
+      if (!(err instanceof AssessmentRefused)) throw err
+      return renderForm(reply, user, entry, set, assessment, answers, { _signoff: err.reason }, 409)
+    }
+    return reply.redirect(`/register/${entry.id}/assessments/${set.id}?done=returned`, 303)
+  })
+
+  app.get<{ Params: Params }>('/register/:id/assessments/:setId/history', async (request, reply) => {
+    const { user, entry, set } = await load(request, 'register:read')
+    return reply.view('assessments/views/history.njk', {
+      pageTitle: t('assessments.history.title', { set: set.title }),
+      entry, set, versions: await assessments.history(user, entry.id, set.id), statusColours: STATUS_COLOURS,
+    })
+  })
+
+  app.post<{ Params: { id: string; actionId: string }; Body: Body }>('/register/:id/actions/:actionId', async (request, reply) => {
+    const user = requirePermission(request, 'assessment:answer')
+    const entry = await register.get(user, request.params.id)
+    const parsed = z.object({
+      status: z.enum(['open', 'done', 'not_applicable']),
+      owner: z.string().trim().max(200).nullable(),
+      dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+    }).safeParse({
+      status: request.body.status,
+      owner: (formValue.text(request.body.owner) as string | undefined) ?? null,
+      dueDate: dateFromParts(request.body, 'dueDate') ?? null,
+    })
+    if (!parsed.success || !/^[0-9a-f-]{36}$/.test(request.params.actionId)) {
+      return reply.redirect(`/register/${entry.id}/assessments?invalid=action#actions`, 303)
+    }
+    await assessments.updateAction(user, entry.id, request.params.actionId, parsed.data)
+    return reply.redirect(`/register/${entry.id}/assessments?done=action#actions`, 303)
+  })
 }

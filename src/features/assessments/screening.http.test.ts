@@ -21,7 +21,7 @@ const highRisk = {
 describe('screening', () => {
   test('the form is prefilled from the register entry', async () => {
     const id = await entryId(t.db, 'Website chatbot')
-    const res = await contributor.get(`/register/${id}/screening`)
+    const res = await contributor.get(`/register/${id}/assessments/screening`)
     assert.equal(res.statusCode, 200)
     // Personal data "yes" and decision role "informs" come from the entry.
     assert.match(res.body, /name="q_personal_data" type="radio" value="yes" checked/)
@@ -45,7 +45,7 @@ describe('screening', () => {
     assert.equal(answers.length, 16)
     const page = await contributor.get(`/register/${id}`)
     assert.match(page.body, /High risk/)
-    assert.match(page.body, /Screening saved/)
+    assert.match(page.body, /Assessment submitted/)
     assert.match(page.body, /Risk tier: — → high|Risk tier: .* → high/)
   })
 
@@ -84,6 +84,7 @@ describe('screening', () => {
     const id = await entryId(t.db, 'Website chatbot')
     const viewer = await signIn(t.app, as.northmoor('viewer'))
     assert.equal((await viewer.get(`/register/${id}/screening`)).statusCode, 403)
+    assert.match((await viewer.get(`/register/${id}/assessments/screening`)).body, /can read this assessment but not answer it/)
     assert.equal((await viewer.post(`/register/${id}/screening`, highRisk)).statusCode, 403)
     const other = await signIn(t.app, as.riverside('contributor'))
     assert.equal((await other.post(`/register/${id}/screening`, highRisk)).statusCode, 404)

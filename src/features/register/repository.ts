@@ -166,7 +166,8 @@ export async function lifecycleContext(q: Queryable, organisationId: string, ent
        (select count(*)::int from decision_conditions c
          where c.entry_id = $2 and c.organisation_id = $1 and c.status = 'open') as open_conditions,
        exists (select 1 from assessments a where a.entry_id = $2 and a.organisation_id = $1
-               and a.set_id = 'screening' and a.outcome is not null) as screened`,
+               and a.set_id = 'screening' and a.outcome is not null
+               and a.status in ('submitted', 'signed_off', 'needs_review', 'returned')) as screened`,
     [organisationId, entryId],
   )
   return { approved: row!.approved, openConditions: row!.open_conditions, screened: row!.screened }

@@ -103,7 +103,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
       record,
       can: {
         write: can(user.roles, 'register:write'),
-        screen: can(user.roles, 'screening:answer'),
+        screen: can(user.roles, 'assessment:answer'),
         decide: can(user.roles, 'decision:record'),
         transparency: can(user.roles, 'transparency:edit'),
       },

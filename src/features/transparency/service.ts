@@ -2,11 +2,13 @@ import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
+import type { Queryable } from '../../platform/db/db.ts'
+import type { Answers } from '../assessments/engine.ts'
 import type { AssessmentService } from '../assessments/service.ts'
 import type { Stage } from '../register/model.ts'
 import type { RegisterService } from '../register/service.ts'
 import {
-  ATRS_FIELDS, ATRS_VERSION, type AtrsFields, completeness, type Completeness, draftFromEntry,
+  ATRS_FIELDS, ATRS_VERSION, type AtrsFields, completeness, type Completeness, draftFromEntry, fieldByKey,
   type PublishedRecordRow, slugify,
 } from './atrs.ts'
 
@@ -46,8 +48,49 @@ export interface PublicRecord {
 
 const EDITABLE_KEYS = new Set(ATRS_FIELDS.map((f) => f.key))
 
+/** Fills the blank fields of a working record from what the assessments' answers say. */
+function fillBlanks(fields: AtrsFields, fromAnswers: Record<string, string>): { fields: AtrsFields; filled: string[] } {
+  const next = { ...fields }
+  const filled: string[] = []
+  for (const [key, text] of Object.entries(fromAnswers)) {
+    if (!EDITABLE_KEYS.has(key) || !text || (next[key] ?? '').trim() !== '') continue
+    next[key] = text
+    filled.push(key)
+  }
+  return { fields: next, filled }
+}
+
 export function createTransparencyService(db: Db, register: RegisterService, assessments: AssessmentService) {
+  /**
+   * Answers changed: blank fields of the working record take what the answers now say. Text a
+   * person wrote is never overwritten; published versions are untouched.
+   */
+  async function fillFromAnswers(tx: Queryable, user: CurrentUser, entryId: string, answers: Answers) {
+    const [r] = await tx.query<{ id: string; fields: AtrsFields }>(
+      'select id, fields from transparency_records where organisation_id = $1 and entry_id = $2 for update',
+      [user.organisationId, entryId],
+    )
+    if (!r) return
+    const { fields, filled } = fillBlanks(r.fields, assessments.atrsFromAnswers(answers))
+    if (!filled.length) return
+    await tx.query('update transparency_records set fields = $2, version = version + 1, updated_at = now() where id = $1', [r.id, JSON.stringify(fields)])
+    await recordAudit(tx, {
+      organisationId: user.organisationId, actorId: user.id, entityType: 'transparency_record', entityId: r.id,
+      action: 'filled_from_answers', changes: Object.fromEntries(filled.map((k) => [k, { from: '', to: fields[k] }])),
+    })
+  }
+  assessments.hooks.answersChanged.push(fillFromAnswers)
+
   return {
+    /** The ATRS fields the entry's answers fill, for the results page. */
+    async linkedFields(user: CurrentUser, entryId: string) {
+      const answers = await assessments.answersFor(user, entryId)
+      return Object.entries(assessments.atrsFromAnswers(answers)).flatMap(([key, text]) => {
+        const f = fieldByKey(key)
+        return f ? [{ key, ref: f.ref, label: f.label, text }] : []
+      })
+    },
+
     async recordFor(user: CurrentUser, entryId: string): Promise<WorkingRecord | null> {
       const [r] = await db.query<{ id: string; slug: string; fields: AtrsFields; version: number; updated_at: Date }>(
         'select id, slug, fields, version, updated_at from transparency_records where organisation_id = $1 and entry_id = $2',
@@ -69,6 +112,9 @@ export function createTransparencyService(db: Db, register: RegisterService, ass
     /** Drafts an ATRS record from the register entry and its screening (once per entry). */
     async createDraft(user: CurrentUser, entryId: string): Promise<void> {
       const screening = await assessments.screeningFor(user, entryId)
+      // Read before the transaction: the embedded database has one connection, so a query
+      // outside the transaction would wait for it forever.
+      const fromAnswers = assessments.atrsFromAnswers(await assessments.answersFor(user, entryId))
       await db.transaction(async (tx) => {
         const entry = await register.getForUpdate(tx, user, entryId)
         if (!PUBLISHABLE_STAGES.includes(entry.stage)) throw new RecordRefused('transparency.errors.notApproved')
@@ -78,11 +124,12 @@ export function createTransparencyService(db: Db, register: RegisterService, ass
           'select name, contact_email, website_url, region from organisations where id = $1',
           [user.organisationId],
         )
-        const fields = draftFromEntry({
+        const drafted = draftFromEntry({
           entry,
           organisation: { name: org!.name, contactEmail: org!.contact_email, websiteUrl: org!.website_url, region: org!.region },
           screening: screening?.outcome ? { tier: screening.outcome.tier, flags: screening.outcome.flags } : null,
         })
+        const { fields } = fillBlanks(drafted, fromAnswers)
         const base = slugify(entry.name) || 'record'
         const taken = new Set((await tx.query<{ slug: string }>(
           'select slug from transparency_records where organisation_id = $1 and slug like $2',

@@ -5,7 +5,9 @@ export type Role = (typeof ROLES)[number]
 const GRANTS = {
   'register:read': ['viewer', 'contributor', 'assessor', 'board_member', 'admin'],
   'register:write': ['contributor', 'assessor', 'admin'],
-  'screening:answer': ['contributor', 'assessor', 'admin'],
+  'assessment:answer': ['contributor', 'assessor', 'admin'],
+  'assessment:signoff': ['assessor'],
+  'risk:write': ['contributor', 'assessor', 'admin'],
   'decision:record': ['board_member'],
   'transparency:edit': ['contributor', 'assessor', 'admin'],
   'transparency:publish': ['admin'],

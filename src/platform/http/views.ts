@@ -21,6 +21,7 @@ export function createViews(): nunjucks.Environment {
   env.addFilter('date', (value: unknown) => formatDate(value))
   env.addFilter('dateTime', (value: unknown) => formatDateTime(value))
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
+  env.addFilter('asList', (value: unknown) => (Array.isArray(value) ? value : []))
   return env
 }
 

@@ -1,0 +1,264 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { RISK_TIERS } from '../../register/model.ts'
+import type { RiskTier } from '../../register/model.ts'
+import { evaluate, missingRequired, parseAnswers, setApplies } from '../engine.ts'
+import type { Answers } from '../engine.ts'
+import { allQuestions, loadQuestionSet } from '../questionSet.ts'
+
+const set = await loadQuestionSet('content/assessments/dpia/v1.yaml')
+
+// Personal data at design stage, with every high-risk factor answered "no" or "small": only
+// the good-practice recommendation fires.
+const quiet: Answers = {
+  lifecycle_phase: 'design',
+  personal_data: true,
+  special_category: false,
+  people_scale: 'under_100',
+  data_matching: false,
+  invisible_processing: false,
+  biometric_identification: false,
+  genetic_data: false,
+  physical_harm_breach: false,
+  monitoring: ['none'],
+  profiling: false,
+  decision_role: 'informs',
+  vulnerable_people: false,
+  children_online_service: false,
+  dpia_status: 'not_started',
+  dpo_consulted: true,
+}
+
+// Rules that fire for every use with ONE WP248 criterion (plus AI), or with two or more.
+const ONE = ['innovative_technology_plus_one_criterion']
+const TWO = ['wp248_two_or_more_criteria', ...ONE]
+
+interface Case {
+  name: string
+  answers: Answers
+  tier: RiskTier
+  flags: string[]
+  fired: string[]
+}
+
+const cases: Case[] = [
+  {
+    name: 'personal data with no high-risk factor: DPIA recommended only',
+    answers: quiet,
+    tier: 'low',
+    flags: ['dpia_recommended'],
+    fired: ['dpia_recommended'],
+  },
+  {
+    name: 'AI (innovative technology) plus one WP248 criterion, large scale, needs a DPIA',
+    answers: { ...quiet, people_scale: 'thousands' },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ONE,
+  },
+  {
+    name: 'two WP248 criteria (large scale and vulnerable people) need a DPIA under the two-or-more rule',
+    answers: { ...quiet, people_scale: 'tens_of_thousands_or_more', vulnerable_people: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: TWO,
+  },
+  {
+    name: 'Art 35(3)(a): profiling that decisions with a significant effect rest on',
+    answers: { ...quiet, profiling: true, decision_role: 'assists', significant_effect: true },
+    tier: 'high',
+    flags: ['dpia_required'],
+    fired: ['art35_3a_evaluation_with_significant_effect', 'ico_denial_of_service', ...TWO],
+  },
+  {
+    name: 'Art 35(3)(a): solely automated decisions with a significant effect, without profiling',
+    answers: { ...quiet, decision_role: 'automates', significant_effect: true },
+    tier: 'high',
+    flags: ['dpia_required'],
+    fired: ['art35_3a_evaluation_with_significant_effect', 'ico_denial_of_service', ...TWO],
+  },
+  {
+    name: 'ICO item 2: helping staff decide access to a service, without profiling',
+    answers: { ...quiet, decision_role: 'assists', significant_effect: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_denial_of_service', ...ONE],
+  },
+  {
+    name: 'Art 35(3)(b): sensitive information about a large number of people',
+    answers: { ...quiet, special_category: true, people_scale: 'thousands' },
+    tier: 'high',
+    flags: ['dpia_required'],
+    fired: ['art35_3b_sensitive_data_large_scale', ...TWO],
+  },
+  {
+    name: 'Art 35(3)(c): watching public places at large scale',
+    answers: { ...quiet, monitoring: ['public_spaces'], people_scale: 'thousands' },
+    tier: 'high',
+    flags: ['dpia_required'],
+    fired: ['art35_3c_public_monitoring_large_scale', ...TWO],
+  },
+  {
+    name: 'ICO item 3: large-scale profiling',
+    answers: { ...quiet, profiling: true, people_scale: 'tens_of_thousands_or_more' },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_large_scale_profiling', ...TWO],
+  },
+  {
+    name: 'ICO item 4: biometric identification (the AI is the second criterion)',
+    answers: { ...quiet, biometric_identification: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_biometric_identification', ...ONE],
+  },
+  {
+    name: 'ICO item 5: genetic data (the AI is the second criterion)',
+    answers: { ...quiet, genetic_data: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_genetic_data', ...ONE],
+  },
+  {
+    name: 'ICO item 6: data matching',
+    answers: { ...quiet, data_matching: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_data_matching', ...ONE],
+  },
+  {
+    name: 'ICO item 7: invisible processing stands alone (it is not a WP248 criterion)',
+    answers: { ...quiet, invisible_processing: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_invisible_processing'],
+  },
+  {
+    name: 'ICO item 8: tracking behaviour',
+    answers: { ...quiet, monitoring: ['behaviour_tracking'] },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_tracking', ...ONE],
+  },
+  {
+    name: 'ICO item 9: an online service used directly by children',
+    answers: { ...quiet, children_online_service: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_children_or_vulnerable_people', ...ONE],
+  },
+  {
+    name: 'ICO item 9: profiling vulnerable people',
+    answers: { ...quiet, vulnerable_people: true, profiling: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_children_or_vulnerable_people', ...TWO],
+  },
+  {
+    name: 'vulnerable people alone are one WP248 criterion, not ICO item 9',
+    answers: { ...quiet, vulnerable_people: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ONE,
+  },
+  {
+    name: 'ICO item 10: a breach could cause physical harm; stands alone',
+    answers: { ...quiet, physical_harm_breach: true },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_risk_of_physical_harm'],
+  },
+  {
+    name: 'a tool in use without a finished DPIA, and no DPO advice, is high',
+    answers: { ...quiet, data_matching: true, lifecycle_phase: 'production', dpia_status: 'in_progress', dpo_consulted: false },
+    tier: 'high',
+    flags: ['dpia_required'],
+    fired: ['ico_data_matching', ...ONE, 'required_dpia_missing_for_tool_in_use', 'dpo_advice_missing'],
+  },
+  {
+    name: 'a pilot without a DPIA is fine when no DPIA is required',
+    answers: { ...quiet, lifecycle_phase: 'pilot', dpo_consulted: false },
+    tier: 'low',
+    flags: ['dpia_recommended'],
+    fired: ['dpia_recommended'],
+  },
+  {
+    name: 'a high residual risk after the DPIA means consulting the ICO first (Art 36)',
+    answers: { ...quiet, data_matching: true, dpia_status: 'completed', residual_high_risk: 'yes' },
+    tier: 'high',
+    flags: ['dpia_required', 'prior_consultation'],
+    fired: ['ico_data_matching', ...ONE, 'prior_consultation_needed'],
+  },
+  {
+    name: 'no prior consultation while the residual risk is not known',
+    answers: { ...quiet, data_matching: true, dpia_status: 'in_progress', residual_high_risk: 'not_yet_known' },
+    tier: 'medium',
+    flags: ['dpia_required'],
+    fired: ['ico_data_matching', ...ONE],
+  },
+  {
+    name: 'answers to questions that are not asked are ignored (no DPIA started, so no residual risk)',
+    answers: { ...quiet, residual_high_risk: 'yes' },
+    tier: 'low',
+    flags: ['dpia_recommended'],
+    fired: ['dpia_recommended'],
+  },
+]
+
+const sorted = (xs: readonly string[]) => [...xs].sort()
+
+describe('dpia v1', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const outcome = evaluate(set, c.answers)
+      assert.equal(outcome.tier, c.tier)
+      assert.deepEqual(sorted(outcome.flags.map((f) => f.id)), sorted(c.flags))
+      assert.deepEqual(sorted(outcome.firedRules.map((r) => r.id)), sorted(c.fired))
+    })
+  }
+
+  it('every case uses real question ids and valid answers', () => {
+    const ids = new Set(allQuestions(set).map((q) => q.id))
+    for (const c of cases) {
+      for (const key of Object.keys(c.answers)) assert.ok(ids.has(key), `${c.name}: no question "${key}"`)
+      assert.deepEqual(parseAnswers(set, c.answers).errors, {}, c.name)
+    }
+  })
+
+  it('the quiet answers are complete', () => {
+    assert.deepEqual(missingRequired(set, quiet), [])
+  })
+
+  it('every rule in the set is fired by at least one case', () => {
+    const covered = new Set(cases.flatMap((c) => c.fired))
+    assert.deepEqual(set.rules.map((r) => r.id).filter((id) => !covered.has(id)), [])
+  })
+
+  it('every case names only rules that exist', () => {
+    const ruleIds = new Set(set.rules.map((r) => r.id))
+    for (const c of cases) for (const id of c.fired) assert.ok(ruleIds.has(id), `${c.name}: no rule "${id}"`)
+  })
+
+  it('every flag is raised by some case', () => {
+    const raised = new Set(cases.flatMap((c) => c.flags))
+    assert.deepEqual(set.flags.map((f) => f.id).filter((id) => !raised.has(id)), [])
+  })
+
+  it('never gives a tier above high', () => {
+    const top = RISK_TIERS.indexOf('high')
+    for (const rule of set.rules) if (rule.tier) assert.ok(RISK_TIERS.indexOf(rule.tier) <= top, rule.id)
+  })
+
+  it('applies only to uses of personal data', () => {
+    assert.equal(setApplies(set, { personal_data: true }), true)
+    assert.equal(setApplies(set, { personal_data: false }), false)
+    assert.equal(setApplies(set, {}), false)
+  })
+
+  it('asks for a full DPIA once, as a MUST, however many rules require one', () => {
+    const outcome = evaluate(set, { ...quiet, profiling: true, decision_role: 'automates', significant_effect: true, data_matching: true })
+    const dpia = outcome.actions.filter((a) => a.text.startsWith('Complete a full DPIA'))
+    assert.equal(dpia.length, 1)
+    assert.equal(dpia[0]?.level, 'MUST')
+  })
+})
