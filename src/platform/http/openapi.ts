@@ -28,6 +28,16 @@ export function openApiDocument() {
     },
   }
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
+  const setParam = { name: 'setId', in: 'path', required: true, schema: { type: 'string' }, description: 'Question set id, e.g. intake, screening, dpia' }
+  const assessment = {
+    type: 'object',
+    properties: {
+      set: { type: 'string' }, setVersion: { type: 'integer' },
+      status: { type: 'string', enum: ['not_started', 'draft', 'submitted', 'signed_off', 'returned', 'needs_review'] },
+      answers: { type: 'object', additionalProperties: true, description: 'Question id → answer (boolean, string, string[], number or, for a repeating group, an array of objects)' },
+      outcome: { description: 'Derived tier, flags and required actions with reasons, or null' },
+    },
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -79,6 +89,34 @@ export function openApiDocument() {
             400: errorResponse('Invalid fields, each named in `fields`'),
             401: errorResponse('Not signed in'),
             403: errorResponse('Your role may not create entries'),
+          },
+        },
+      },
+      '/api/v1/entries/{id}/assessments': {
+        get: {
+          summary: "An entry's assessments and its derived risk tier",
+          parameters: [idParam],
+          responses: { 200: { description: 'Assessments' }, 401: errorResponse('Not signed in'), 404: errorResponse('No such entry in your organisation') },
+        },
+      },
+      '/api/v1/entries/{id}/assessments/{setId}': {
+        get: {
+          summary: 'One assessment, with answers prefilled from every other set',
+          parameters: [idParam, setParam],
+          responses: { 200: { description: 'The assessment', content: { 'application/json': { schema: assessment } } }, 404: errorResponse('No such entry or question set') },
+        },
+        put: {
+          summary: 'Save answers (merged with the answers the entry has), as a draft or submitted',
+          parameters: [idParam, setParam],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object', required: ['answers'], properties: { answers: { type: 'object', additionalProperties: true }, submit: { type: 'boolean', default: false } } } } },
+          },
+          responses: {
+            200: { description: 'Saved; the outcome', content: { 'application/json': { schema: assessment } } },
+            400: errorResponse('Wrong answers, or unanswered required questions when submitting; `fields` names each question'),
+            403: errorResponse('Your role may not answer assessments'),
+            404: errorResponse('No such entry or question set'),
           },
         },
       },
