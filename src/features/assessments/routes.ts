@@ -107,7 +107,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     return renderForm(reply, user, entry, set, assessment, answers, {}, 200, flash)
   })
 
-  const save = async (request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, setId: string) => {
+  const save = async (request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, setId: string, backToEntry = false) => {
     const user = requirePermission(request, 'assessment:answer')
     const entry = await register.get(user, request.params.id)
     const set = assessments.setNamed(setId)
@@ -120,7 +120,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
       const assessment = await assessments.assessmentFor(user, entry.id, set.id)
       return renderForm(reply, user, entry, set, assessment, kept, result.errors, 400)
     }
-    if (set.id === SCREENING && request.url.endsWith('/screening')) {
+    if (backToEntry) {
       return reply.redirect(`/register/${entry.id}?done=screened#screening`, 303)
     }
     return reply.redirect(`/register/${entry.id}/assessments/${set.id}?done=${intent === 'submit' ? 'submitted' : 'saved'}`, 303)
@@ -134,7 +134,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     const entry = await register.get(user, request.params.id)
     return reply.redirect(`/register/${entry.id}/assessments/${SCREENING}`, 303)
   })
-  app.post<{ Params: Params; Body: Body }>('/register/:id/screening', (request, reply) => save(request, reply, SCREENING))
+  app.post<{ Params: Params; Body: Body }>('/register/:id/screening', (request, reply) => save(request, reply, SCREENING, true))
 
   app.post<{ Params: Params; Body: Body }>('/register/:id/assessments/:setId/signoff', async (request, reply) => {
     const { user, entry, set } = await load(request, 'assessment:signoff')
