@@ -20,8 +20,9 @@ export function registerApi(app: FastifyInstance, services: Services): void {
 
   app.get('/api/v1/entries', async (request) => {
     const user = requirePermission(request, 'register:read')
-    const entries = await register.list(user, parseOrThrow(listFilters, request.query))
-    return { entries }
+    const filters = parseOrThrow(listFilters, request.query)
+    const { entries, total } = await register.list(user, filters)
+    return { entries, total, page: filters.page, perPage: filters.perPage }
   })
 
   app.get<{ Params: { id: string } }>('/api/v1/entries/:id', async (request) => {

@@ -95,5 +95,7 @@ export const listFilters = z.object({
   stage: z.preprocess(emptyToUndefined, z.enum(STAGES, { error: 'register.errors.stageFilter' }).optional()),
   serviceArea: z.string().trim().max(200).optional().transform((s) => s || undefined),
   tier: z.preprocess(emptyToUndefined, z.enum([...RISK_TIERS, 'unscreened'], { error: 'register.errors.tierFilter' }).optional()),
+  page: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'register.errors.page' }).int('register.errors.page').min(1, 'register.errors.page').max(100000, 'register.errors.page').default(1)),
+  perPage: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'register.errors.perPage' }).int('register.errors.perPage').min(1, 'register.errors.perPage').max(500, 'register.errors.perPage').default(50)),
 })
 export type ListFilters = z.output<typeof listFilters>

@@ -204,3 +204,28 @@ describe('lifecycle', () => {
     assert.match(page.body, /Stage: idea → proposed/)
   })
 })
+
+describe('paging', () => {
+  test('a long register is paged, keeping the filters in the page links', async () => {
+    const [org] = await t.db.query<{ id: string }>("select id from organisations where slug = 'northmoor'")
+    await t.db.query(
+      `insert into register_entries (organisation_id, name, purpose, service_area, owner, technique, personal_data,
+         decision_role, people_affected, human_oversight, stage)
+       select $1, 'Bulk waste tool ' || g, 'Purpose', 'Waste', 'Owner', 'Rules', false, 'informs', 'Residents', 'Review', 'idea'
+       from generate_series(1, 120) g`,
+      [org!.id],
+    )
+    const first = await contributor.get('/register?serviceArea=Waste')
+    assert.match(first.body, /120 entries/)
+    assert.equal((first.body.match(/Bulk waste tool/g) ?? []).length, 50)
+    assert.match(first.body, /href="\/register\?serviceArea=Waste&amp;page=3"/)
+    const last = await contributor.get('/register?serviceArea=Waste&page=3')
+    assert.equal((last.body.match(/Bulk waste tool/g) ?? []).length, 20)
+    const api = await contributor.api('GET', '/api/v1/entries?serviceArea=Waste&perPage=100&page=2')
+    assert.equal(api.json().entries.length, 20)
+    assert.equal(api.json().total, 120)
+    const bad = await contributor.api('GET', '/api/v1/entries?perPage=100000')
+    assert.equal(bad.statusCode, 400)
+    assert.ok(bad.json().fields.perPage)
+  })
+})

@@ -82,7 +82,8 @@ export async function findEntry(q: Queryable, organisationId: string, id: string
   return rows[0] ? toEntry(rows[0]) : null
 }
 
-export async function listEntries(q: Queryable, organisationId: string, f: ListFilters): Promise<RegisterEntry[]> {
+/** One page of the register, filtered and searched, with the number of entries that match. */
+export async function listEntries(q: Queryable, organisationId: string, f: ListFilters): Promise<{ entries: RegisterEntry[]; total: number }> {
   const where = ['organisation_id = $1']
   const params: unknown[] = [organisationId]
   const add = (sql: string, value: unknown) => {
@@ -98,11 +99,19 @@ export async function listEntries(q: Queryable, organisationId: string, f: ListF
     add(`search @@ websearch_to_tsquery('english', ?)`, f.q)
     order = `ts_rank(search, websearch_to_tsquery('english', $${params.length})) desc, updated_at desc`
   }
-  const rows = await q.query<Row>(
-    `select ${COLUMNS} from register_entries where ${where.join(' and ')} order by ${order} limit 500`,
-    params,
+  const perPage = f.perPage ?? 50
+  const offset = ((f.page ?? 1) - 1) * perPage
+  const rows = await q.query<Row & { total: number }>(
+    `select ${COLUMNS}, count(*) over ()::int as total from register_entries where ${where.join(' and ')}
+     order by ${order}, id limit $${params.length + 1} offset $${params.length + 2}`,
+    [...params, perPage, offset],
   )
-  return rows.map(toEntry)
+  let total = rows[0]?.total ?? 0
+  if (!rows.length && offset > 0) {
+    const [c] = await q.query<{ n: number }>(`select count(*)::int as n from register_entries where ${where.join(' and ')}`, params)
+    total = c?.n ?? 0
+  }
+  return { entries: rows.map(toEntry), total }
 }
 
 export async function serviceAreas(q: Queryable, organisationId: string): Promise<string[]> {

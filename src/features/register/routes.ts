@@ -35,12 +35,14 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   app.get('/register', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
     const parsed = parseWith(listFilters, request.query)
-    const filters: ListFilters = parsed.ok ? parsed.data : { q: undefined, serviceArea: undefined }
-    const [entries, areas] = await Promise.all([register.list(user, filters), register.serviceAreas(user)])
+    const filters: ListFilters = parsed.ok ? parsed.data : { q: undefined, serviceArea: undefined, page: 1, perPage: 50 }
+    const [{ entries, total }, areas] = await Promise.all([register.list(user, filters), register.serviceAreas(user)])
     return reply.view('register/views/list.njk', {
       pageTitle: t('register.list.title'),
       entries,
+      total,
       filters,
+      pagination: pagination(request.url, filters.page, Math.ceil(total / filters.perPage)),
       errorList: parsed.ok ? [] : parsed.errors.errorList,
       stageItems: selectItems(t('register.list.anyStage'), STAGES.map((s) => [s, t(`stage.${s}`)]), filters.stage),
       areaItems: selectItems(t('register.list.anyArea'), areas.map((a) => [a, a]), filters.serviceArea),
@@ -175,4 +177,25 @@ function refusalMessage(request: FastifyRequest): string | undefined {
 
 function selectItems(anyText: string, options: [string, string][], selected: string | undefined) {
   return [{ value: '', text: anyText }, ...options.map(([value, text]) => ({ value, text, selected: value === selected }))]
+}
+
+/** govukPagination items for a list, keeping the other query parameters. */
+function pagination(url: string, page: number, pages: number) {
+  if (pages <= 1) return null
+  const link = (n: number) => {
+    const u = new URL(url, 'http://x')
+    u.searchParams.set('page', String(n))
+    return `${u.pathname}${u.search}`
+  }
+  const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b)
+  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = []
+  shown.forEach((n, i) => {
+    if (i > 0 && n - shown[i - 1]! > 1) items.push({ ellipsis: true })
+    items.push({ number: n, href: link(n), current: n === page })
+  })
+  return {
+    items,
+    previous: page > 1 ? { href: link(page - 1) } : undefined,
+    next: page < pages ? { href: link(page + 1) } : undefined,
+  }
 }

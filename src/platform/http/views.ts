@@ -22,6 +22,7 @@ export function createViews(): nunjucks.Environment {
   env.addFilter('dateTime', (value: unknown) => formatDateTime(value))
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
   env.addFilter('asList', (value: unknown) => (Array.isArray(value) ? value : []))
+  env.addFilter('auditValue', auditValue)
   return env
 }
 
@@ -43,3 +44,13 @@ export function formatDateTime(value: unknown): string {
 }
 
 export const GOVUK_ASSETS = join(govukDist, 'govuk')
+
+/** A changed value as a person reads it in a history: Yes/No, lists joined, nothing as a dash. */
+export function auditValue(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—'
+  if (value === true) return t('common.yes')
+  if (value === false) return t('common.no')
+  if (Array.isArray(value)) return value.map(auditValue).join(', ')
+  if (typeof value === 'object') return JSON.stringify(value)
+  return String(value)
+}
