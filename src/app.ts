@@ -63,7 +63,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services: Services = createServices(db, deps.questionSets, config)
   const views = createViews()
 
-  await app.register(cookie)
+  await app.register(cookie, { secret: config.sessionSecret })
+  // A form posted with no fields at all still reaches the handler's own validation.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined || request.body === null) request.body = {}
+  })
   await app.register(formbody, { bodyLimit: 512 * 1024 })
   setUpSecurityHeaders(app)
 
@@ -114,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(async (error, request, reply) => sendError(request, reply, error))
 
   await app.register(async (scope) => {
-    authRoutes(scope, services, config)
+    authRoutes(scope, services, config, db)
     peopleRoutes(scope, services)
     registerRoutes(scope, services)
     assessmentRoutes(scope, services)

@@ -73,6 +73,9 @@ describe('form helpers', () => {
     assert.equal(safeNext('/\\evil.example'), '/register')
     assert.equal(safeNext('https://evil.example'), '/register')
     assert.equal(safeNext(undefined), '/register')
+    assert.equal(safeNext('/\t/evil.example'), '/register')
+    assert.equal(safeNext('/\n/evil.example'), '/register')
+    assert.equal(safeNext('/register?q=a b'), '/register?q=a%20b')
   })
 })
 

@@ -211,3 +211,82 @@ describe('assessment API', () => {
     assert.equal(list.json().assessments[0].set, 'screening')
   })
 })
+
+describe('hostile form field names', () => {
+  test('a field named after __proto__ cannot reach Object.prototype', async () => {
+    const res = await contributor.post(`/register/${id}/assessments/screening`, {
+      q___proto____0__category: 'x', q___proto__: 'y', 'q_constructor__0__prototype': 'z', intent: 'save',
+    })
+    assert.ok([303, 400].includes(res.statusCode), String(res.statusCode))
+    assert.equal(({} as Record<string, unknown>)[0], undefined)
+    assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, '0'), false)
+    // The app still answers, and a made-up session cookie is still refused.
+    const bogus = await t.app.inject({ method: 'GET', url: '/api/v1/entries', headers: { cookie: 'aigov_session=bogus' } })
+    assert.equal(bogus.statusCode, 401)
+  })
+})
+
+describe('bad input never becomes a server error', () => {
+  test('impossible dates, malformed ids and empty bodies get 400 or 404', async () => {
+    const risk = await contributor.post(`/register/${id}/risks`, {
+      category: 'ethics', description: 'x', likelihood: '2', impact: '2', 'reviewDate-day': '30', 'reviewDate-month': '2', 'reviewDate-year': '2027',
+    })
+    assert.equal(risk.statusCode, 400)
+    assert.match(risk.body, /Review date must be a real date/)
+    const [action] = await t.db.query<{ id: string }>('select id from entry_actions where entry_id = $1 and current limit 1', [id])
+    const due = await contributor.post(`/register/${id}/actions/${action!.id}`, { status: 'open', 'dueDate-day': '45', 'dueDate-month': '13', 'dueDate-year': '2027' })
+    assert.equal(due.statusCode, 303)
+    const shown = await contributor.get(String(due.headers.location))
+    assert.match(shown.body, /The action was not saved/)
+    assert.equal((await contributor.post(`/register/${id}/actions/${'-'.repeat(36)}`, { status: 'open' })).statusCode, 404)
+    assert.equal((await contributor.post(`/register/${id}/risks/${'a'.repeat(36)}/delete`)).statusCode, 404)
+    const empty = await t.app.inject({
+      method: 'POST', url: `/register/${id}/risks`,
+      headers: { cookie: [...contributor.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': contributor.csrf },
+    })
+    assert.equal(empty.statusCode, 400)
+  })
+
+  test('a tampered session cookie is refused', async () => {
+    const sid = contributor.cookies.get('aigov_session')!
+    const forged = sid.replace(/^(.)/, (c) => (c === 'a' ? 'b' : 'a'))
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/entries', headers: { cookie: `aigov_session=${forged}` } })
+    assert.equal(res.statusCode, 401)
+  })
+})
+
+describe('workflow edges', () => {
+  test('an edit based on a stale assessment version is refused and keeps the typed answers', async () => {
+    const plan = await entryId(t.db, 'Committee report drafting from templates')
+    const first = await contributor.post(`/register/${plan}/assessments/ethics`, { q_transparency_score: '3', version: '0', intent: 'save' })
+    assert.equal(first.statusCode, 303)
+    const stale = await assessor.post(`/register/${plan}/assessments/ethics`, { q_transparency_score: '1', version: '0', intent: 'save' })
+    assert.equal(stale.statusCode, 409)
+    assert.match(stale.body, /Someone else saved this assessment/)
+    assert.match(stale.body, /name="q_transparency_score" type="radio" value="1" checked/)
+    const [row] = await t.db.query<{ answers: Record<string, unknown> }>("select answers from assessments where entry_id = $1 and set_id = 'ethics'", [plan])
+    assert.equal(row!.answers.transparency_score, 3)
+  })
+
+  test('a returned screening no longer counts: the tier is cleared and the entry cannot await a decision', async () => {
+    const chatbot = await entryId(t.db, 'Fly-tipping hotspot detection')
+    const rc = await signIn(t.app, as.riverside('contributor'))
+    await rc.post(`/register/${chatbot}/assessments/screening`, {
+      q_personal_data: 'no', q_decision_role: 'informs', q_prohibited_practices: 'none', q_annex_iii_areas: 'none',
+      q_public_facing: 'none', q_equality_impact: 'no', intent: 'submit',
+    })
+    const tier = async () => (await t.db.query<{ risk_tier: string | null }>('select risk_tier from register_entries where id = $1', [chatbot]))[0]!.risk_tier
+    assert.equal(await tier(), 'low')
+    const ra = await signIn(t.app, as.riverside('assessor'))
+    assert.equal((await ra.post(`/register/${chatbot}/assessments/screening/return`, { comment: 'Check the data used.' })).statusCode, 303)
+    assert.equal(await tier(), null)
+    await rc.post(`/register/${chatbot}/stage`, { stage: 'awaiting_decision' })
+    const [e] = await t.db.query<{ stage: string }>('select stage from register_entries where id = $1', [chatbot])
+    assert.equal(e!.stage, 'under_assessment')
+  })
+
+  test('editing the transparency record of an entry without one is a 404', async () => {
+    const plan = await entryId(t.db, 'Planning application validation checks')
+    assert.equal((await contributor.post(`/register/${plan}/transparency/edit`, { version: '1', benefit: 'x' })).statusCode, 404)
+  })
+})

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDate, isUuid } from '../../platform/validation.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db } from '../../platform/db/db.ts'
@@ -55,7 +56,7 @@ export const riskInput = z.object({
   residualImpact: rating.nullish().transform((v) => v ?? null),
   owner: z.string().trim().max(200, 'register.errors.tooLong').nullish().transform((v) => v || null),
   mitigation: z.string().trim().max(5000, 'register.errors.tooLong').nullish().transform((v) => v || null),
-  reviewDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'risks.errors.reviewDate').nullish().transform((v) => v ?? null),
+  reviewDate: isoDate('risks.errors.reviewDate').nullish().transform((v) => v ?? null),
 })
 export type RiskInput = z.output<typeof riskInput>
 
@@ -132,7 +133,7 @@ export function createRiskService(db: Db, register: RegisterService, answersFor:
     },
 
     async remove(user: CurrentUser, entryId: string, riskId: string): Promise<void> {
-      if (!/^[0-9a-f-]{36}$/.test(riskId)) throw notFound()
+      if (!isUuid(riskId)) throw notFound()
       await db.transaction(async (tx) => {
         const rows = await tx.query<{ description: string }>(
           'delete from entry_risks where organisation_id = $1 and entry_id = $2 and id = $3 returning description',

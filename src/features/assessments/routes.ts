@@ -7,33 +7,44 @@ import { formErrors, formValue } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
 import { dateFromParts } from '../register/forms.ts'
+import { notFound } from '../../platform/http/errors.ts'
+import { isoDate, isUuid } from '../../platform/validation.ts'
 import type { RegisterEntry } from '../register/model.ts'
 import type { Answers } from './engine.ts'
 import { allQuestions, type QuestionSet } from './questionSet.ts'
-import { AssessmentRefused, SCREENING, type StoredAssessment } from './service.ts'
+import { AssessmentRefused, SCREENING, StaleAssessmentError, type StoredAssessment } from './service.ts'
 
 type Params = { id: string; setId: string }
 type Body = Record<string, unknown>
 
 /** Form fields are q_<question id>; a repeating group's are q_<group>__<index>__<field>. */
 const FIELD_PREFIX = 'q_'
-const GROUP_FIELD = /^q_([a-z0-9_]+?)__(\d{1,3})__([a-z0-9_]+)$/
+/** Ids start with a letter, so no form field can name __proto__, constructor or prototype's tricks. */
+const PLAIN_FIELD = /^q_([a-z][a-z0-9_]*)$/
+const GROUP_FIELD = /^q_([a-z][a-z0-9_]*?)__(\d{1,3})__([a-z][a-z0-9_]*)$/
 
-/** Reads a submitted form into raw answers: plain questions by id, groups as arrays of items. */
+/**
+ * Reads a submitted form into raw answers: plain questions by id, groups as arrays of items.
+ * Built on prototype-less objects: a hostile field name cannot reach Object.prototype.
+ */
 export function answersFromBody(body: Body): Record<string, unknown> {
-  const raw: Record<string, unknown> = {}
-  const groups: Record<string, Record<number, Record<string, unknown>>> = {}
+  const raw: Record<string, unknown> = Object.create(null)
+  const groups = new Map<string, Map<number, Record<string, unknown>>>()
   for (const [k, v] of Object.entries(body)) {
     const g = GROUP_FIELD.exec(k)
     if (g) {
       const [, group, index, field] = g as unknown as [string, string, string, string]
-      ;((groups[group] ??= {})[Number(index)] ??= {})[field] = v
-    } else if (k.startsWith(FIELD_PREFIX)) {
-      raw[k.slice(FIELD_PREFIX.length)] = v
+      if (!groups.has(group)) groups.set(group, new Map())
+      const items = groups.get(group)!
+      if (!items.has(Number(index))) items.set(Number(index), Object.create(null) as Record<string, unknown>)
+      items.get(Number(index))![field] = v
+      continue
     }
+    const p = PLAIN_FIELD.exec(k)
+    if (p) raw[p[1]!] = v
   }
-  for (const [group, items] of Object.entries(groups)) {
-    raw[group] = Object.keys(items).map(Number).sort((a, b) => a - b).map((i) => items[i])
+  for (const [group, items] of groups) {
+    raw[group] = [...items.keys()].sort((a, b) => a - b).map((i) => ({ ...items.get(i) }))
   }
   return raw
 }
@@ -95,6 +106,11 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
       entry, rows, actions, risks, linked, statusColours: STATUS_COLOURS,
       can: { answer: can(user.roles, 'assessment:answer'), risk: can(user.roles, 'risk:write') },
       flash: (request.query as Record<string, string>).done === 'action' ? t('done.action') : undefined,
+      // An action form that could not be saved: say so at the top and beside that action.
+      invalidAction: actions.find((a) => a.id === (request.query as Record<string, string>).invalid)?.id,
+      errorList: actions.some((a) => a.id === (request.query as Record<string, string>).invalid)
+        ? [{ text: t('assessments.errors.action'), href: `#status-${(request.query as Record<string, string>).invalid}` }]
+        : [],
     })
   })
 
@@ -113,7 +129,17 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     const set = assessments.setNamed(setId)
     const intent = request.body.intent === 'save' ? 'save' : 'submit'
     const raw = answersFromBody(request.body)
-    const result = await assessments.save(user, entry.id, set.id, raw, intent)
+    const version = Number(request.body.version)
+    let result
+    try {
+      result = await assessments.save(user, entry.id, set.id, raw, intent, Number.isInteger(version) && version >= 0 ? version : undefined)
+    } catch (err) {
+      if (!(err instanceof StaleAssessmentError)) throw err
+      // Keep what this person chose, show the conflict, and carry the stored version so a
+      // deliberate second save goes through.
+      const assessment = await assessments.assessmentFor(user, entry.id, set.id)
+      return renderForm(reply, user, entry, set, assessment, raw as Answers, { _form: 'assessments.errors.stale' }, 409)
+    }
     if (!result.ok) {
       const kept: Answers = { ...result.answers }
       for (const [id, v] of Object.entries(raw)) if (kept[id] === undefined) kept[id] = v as Answers[string]
@@ -177,15 +203,14 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     const parsed = z.object({
       status: z.enum(['open', 'done', 'not_applicable']),
       owner: z.string().trim().max(200).nullable(),
-      dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+      dueDate: isoDate('assessments.errors.dueDate').nullable(),
     }).safeParse({
       status: request.body.status,
       owner: (formValue.text(request.body.owner) as string | undefined) ?? null,
       dueDate: dateFromParts(request.body, 'dueDate') ?? null,
     })
-    if (!parsed.success || !/^[0-9a-f-]{36}$/.test(request.params.actionId)) {
-      return reply.redirect(`/register/${entry.id}/assessments?invalid=action#actions`, 303)
-    }
+    if (!isUuid(request.params.actionId)) throw notFound()
+    if (!parsed.success) return reply.redirect(`/register/${entry.id}/assessments?invalid=${request.params.actionId}#actions`, 303)
     await assessments.updateAction(user, entry.id, request.params.actionId, parsed.data)
     return reply.redirect(`/register/${entry.id}/assessments?done=action#actions`, 303)
   })

@@ -33,12 +33,19 @@ export interface StoredAssessment {
 }
 
 /** Statuses whose outcome counts towards the entry's risk tier and the lifecycle. */
-export const COUNTED: readonly AssessmentStatus[] = ['submitted', 'signed_off', 'needs_review', 'returned']
+export const COUNTED: readonly AssessmentStatus[] = ['submitted', 'signed_off', 'needs_review']
 
 /** The assessment cannot move that way; `reason` is a message key. */
 export class AssessmentRefused extends Error {
   constructor(readonly reason: string) {
     super(reason)
+  }
+}
+
+/** Someone saved the assessment after this person began; `version` is the one stored now. */
+export class StaleAssessmentError extends Error {
+  constructor(readonly version: number) {
+    super('stale assessment')
   }
 }
 
@@ -119,7 +126,8 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
       if (!r.outcome || !COUNTED.includes(r.status)) continue
       if (tier === null || RISK_TIERS.indexOf(r.outcome.tier) > RISK_TIERS.indexOf(tier)) tier = r.outcome.tier
     }
-    if (tier !== null) await register.applyChange(tx, user, entry, { riskTier: tier }, 'risk_tier_derived')
+    // No counted assessment left (all drafts or returned): the entry is unscreened again.
+    await register.applyChange(tx, user, entry, { riskTier: tier }, 'risk_tier_derived')
   }
 
   /** Keeps entry_actions in step with what the set's rules now require, keeping owners and dates. */
@@ -191,7 +199,11 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
      * signed-off assessment used marks that assessment for review. The outcome is kept with the
      * set version that produced it; the entry takes the highest derived tier. One transaction.
      */
-    async save(user: CurrentUser, entryId: string, setId: string, raw: Record<string, unknown>, intent: 'save' | 'submit'): Promise<SaveResult> {
+    async save(
+      user: CurrentUser, entryId: string, setId: string, raw: Record<string, unknown>, intent: 'save' | 'submit',
+      /** The assessment version the person started from (0 = none yet); a stale one is refused. */
+      expectedVersion?: number,
+    ): Promise<SaveResult> {
       const set = service.setNamed(setId)
       const { answers, errors } = parseAnswers(set, raw)
       if (intent === 'submit') for (const id of missingRequired(set, answers)) errors[id] ??= 'assessments.errors.required'
@@ -201,6 +213,10 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
 
       await db.transaction(async (tx) => {
         const entry = await register.getForUpdate(tx, user, entryId)
+        if (expectedVersion !== undefined) {
+          const [current] = await assessmentsOf(tx, user.organisationId, entry.id, set.id, true)
+          if ((current?.version ?? 0) !== expectedVersion) throw new StaleAssessmentError(current?.version ?? 0)
+        }
         const before = await storedAnswers(tx, user.organisationId, entry.id)
         const changed: string[] = []
         for (const q of allQuestions(set)) {
@@ -306,6 +322,7 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
           [a.id, comment],
         )
         await writeVersion(tx, user, a.id, 'returned', comment)
+        await refreshTier(tx, user, await register.getForUpdate(tx, user, entryId))
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entryId,
           action: 'assessment_returned', changes: { assessment: { from: a.status, to: `${setId}: returned` } },

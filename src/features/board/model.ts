@@ -1,10 +1,8 @@
 import { z } from 'zod'
+import { isoDate as isoDateOf } from '../../platform/validation.ts'
 import { DECISION_OUTCOMES } from '../register/lifecycle.ts'
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'board.errors.reviewDate').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
-}, 'board.errors.reviewDate')
+const isoDate = isoDateOf('board.errors.reviewDate')
 
 /** A board decision as recorded by a board member (web form and any future API alike). */
 export const decisionInput = z

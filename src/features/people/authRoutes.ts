@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Config } from '../../config.ts'
 import { formErrors } from '../../platform/http/forms.ts'
-import { SESSION_COOKIE } from '../../platform/http/security.ts'
+import { SESSION_COOKIE, sessionIdFrom } from '../../platform/http/security.ts'
+import { recordAudit } from '../../platform/audit.ts'
+import type { Db } from '../../platform/db/db.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
 
@@ -11,12 +13,23 @@ const loginForm = z.object({
   password: z.string().min(1).max(1000),
 })
 
-/** Only same-site paths may follow a login, so ?next= cannot send anyone elsewhere. */
+/**
+ * Only a path on this site may follow a login, so ?next= cannot send anyone elsewhere. The URL
+ * parser is the judge (it drops tabs and newlines as browsers do), not a pattern.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/register'
+  if (typeof next !== 'string' || !next.startsWith('/') || next.length > 2000) return '/register'
+  const base = 'http://service.invalid'
+  let url: URL
+  try {
+    url = new URL(next, base)
+  } catch {
+    return '/register'
+  }
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/register'
 }
 
-export function authRoutes(app: FastifyInstance, services: Services, config: Config): void {
+export function authRoutes(app: FastifyInstance, services: Services, config: Config, db: Db): void {
   const cookieOptions = {
     path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies,
     maxAge: config.sessionTtlHours * 3600,
@@ -45,16 +58,25 @@ export function authRoutes(app: FastifyInstance, services: Services, config: Con
       })
     }
     // A session that existed before login (if any) is ended; the new one gets a fresh id.
-    const previous = request.cookies[SESSION_COOKIE]
+    const previous = sessionIdFrom(request)
     if (previous) await services.auth.endSession(previous)
     const session = await services.auth.createSession(found.userId, found.organisationId)
-    reply.setCookie(SESSION_COOKIE, session.sessionId, cookieOptions)
+    await recordAudit(db, {
+      organisationId: found.organisationId, actorId: found.userId, entityType: 'user', entityId: found.userId, action: 'signed_in',
+    })
+    reply.setCookie(SESSION_COOKIE, session.sessionId, { ...cookieOptions, signed: true })
     return reply.redirect(next, 303)
   })
 
   app.post('/logout', async (request, reply) => {
-    const sid = request.cookies[SESSION_COOKIE]
+    const sid = sessionIdFrom(request)
     if (sid) await services.auth.endSession(sid)
+    if (request.user) {
+      await recordAudit(db, {
+        organisationId: request.user.organisationId, actorId: request.user.id, entityType: 'user', entityId: request.user.id,
+        action: 'signed_out',
+      })
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.redirect('/login?signedOut=1', 303)
   })

@@ -268,7 +268,7 @@ describe('people admin', () => {
     const actions = await ta.db.query<{ action: string }>(
       `select action from audit_events where entity_type = 'user' and entity_id = $1 order by id`, [id],
     )
-    assert.deepEqual(actions.map((a) => a.action), ['created', 'deactivated'])
+    assert.deepEqual(actions.map((a) => a.action), ['created', 'signed_in', 'api_token_created', 'deactivated'])
 
     assert.equal((await admin.post(`/people/${id}/reactivate`)).statusCode, 303)
     const back = await signIn(ta.app, email, PASSWORD)

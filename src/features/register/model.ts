@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDate as isoDateOf } from '../../platform/validation.ts'
 
 /** Lifecycle stages of an AI use, in the order a use normally moves through them. */
 export const STAGES = [
@@ -43,13 +44,7 @@ export interface RegisterEntry {
   updatedAt: string
 }
 
-const isoDate = z
-  .string({ error: 'register.errors.nextReviewDate' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'register.errors.nextReviewDate')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`)
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
-  }, 'register.errors.nextReviewDate')
+const isoDate = isoDateOf('register.errors.nextReviewDate')
 
 const text = (key: string, max: number) =>
   z.string({ error: `register.errors.${key}` }).trim().min(1, `register.errors.${key}`).max(max, 'register.errors.tooLong')

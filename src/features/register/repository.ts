@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/db/db.ts'
+import { isUuid } from '../../platform/validation.ts'
 import type { EntryInput, ListFilters, RegisterEntry, RiskTier, Stage } from './model.ts'
 import type { LifecycleContext } from './lifecycle.ts'
 
@@ -70,8 +71,7 @@ const FIELD_COLUMNS: Record<keyof EntryInput, string> = {
   nextReviewDate: 'next_review_date',
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-export const isUuid = (s: string) => UUID.test(s)
+export { isUuid }
 
 export async function findEntry(q: Queryable, organisationId: string, id: string, forUpdate = false): Promise<RegisterEntry | null> {
   if (!isUuid(id)) return null
@@ -176,7 +176,7 @@ export async function lifecycleContext(q: Queryable, organisationId: string, ent
          where c.entry_id = $2 and c.organisation_id = $1 and c.status = 'open') as open_conditions,
        exists (select 1 from assessments a where a.entry_id = $2 and a.organisation_id = $1
                and a.set_id = 'screening' and a.outcome is not null
-               and a.status in ('submitted', 'signed_off', 'needs_review', 'returned')) as screened`,
+               and a.status in ('submitted', 'signed_off', 'needs_review')) as screened`,
     [organisationId, entryId],
   )
   return { approved: row!.approved, openConditions: row!.open_conditions, screened: row!.screened }

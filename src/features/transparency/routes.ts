@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { can } from '../../platform/auth/permissions.ts'
 import { z } from 'zod'
 import { requirePermission } from '../../platform/http/auth.ts'
+import { notFound } from '../../platform/http/errors.ts'
 import { formErrors } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
@@ -69,7 +70,7 @@ export function transparencyRoutes(app: FastifyInstance, services: Services): vo
 
   app.post<{ Params: Params; Body: Body }>('/register/:id/transparency/edit', async (request, reply) => {
     const { user, entry, record } = await load(request)
-    if (!record) throw new RecordRefused('transparency.errors.noRecord')
+    if (!record) throw notFound()
     const version = z.coerce.number().int().positive().safeParse(request.body.version)
     const values: AtrsFields = {}
     const errors: Record<string, string> = {}

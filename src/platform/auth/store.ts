@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.ts'
 import { isRole, type Role } from './permissions.ts'
@@ -108,10 +109,16 @@ export function createAuthStore(db: Db, opts: { sessionTtlHours: number }) {
 
     async createApiToken(userId: string, organisationId: string, name: string): Promise<string> {
       const token = newSecret('aigov_')
-      await db.query(
-        'insert into api_tokens (user_id, organisation_id, name, token_hash) values ($1, $2, $3, $4)',
-        [userId, organisationId, name, sha256(token)],
-      )
+      await db.transaction(async (tx) => {
+        const [row] = await tx.query<{ id: string }>(
+          'insert into api_tokens (user_id, organisation_id, name, token_hash) values ($1, $2, $3, $4) returning id',
+          [userId, organisationId, name, sha256(token)],
+        )
+        await recordAudit(tx, {
+          organisationId, actorId: userId, entityType: 'user', entityId: userId, action: 'api_token_created',
+          changes: { token: { from: null, to: `${name} (${row!.id})` } },
+        })
+      })
       return token
     },
 
@@ -124,11 +131,18 @@ export function createAuthStore(db: Db, opts: { sessionTtlHours: number }) {
     },
 
     async revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
-      const rows = await db.query(
-        'update api_tokens set revoked_at = now() where id = $1 and user_id = $2 and revoked_at is null returning id',
-        [tokenId, userId],
-      )
-      return rows.length > 0
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<{ name: string; organisation_id: string }>(
+          'update api_tokens set revoked_at = now() where id = $1 and user_id = $2 and revoked_at is null returning name, organisation_id',
+          [tokenId, userId],
+        )
+        if (!rows[0]) return false
+        await recordAudit(tx, {
+          organisationId: rows[0].organisation_id, actorId: userId, entityType: 'user', entityId: userId, action: 'api_token_revoked',
+          changes: { token: { from: `${rows[0].name} (${tokenId})`, to: null } },
+        })
+        return true
+      })
     },
   }
 }

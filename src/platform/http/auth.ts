@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AuthStore, CurrentUser } from '../auth/store.ts'
 import { can, type Permission } from '../auth/permissions.ts'
 import { forbidden, unauthorised } from './errors.ts'
-import { SESSION_COOKIE } from './security.ts'
+import { sessionIdFrom } from './security.ts'
 
 /** Finds who is asking: a personal API token (Authorization: Bearer) or a session cookie. */
 export function setUpAuthentication(app: FastifyInstance, auth: AuthStore): void {
@@ -14,7 +14,7 @@ export function setUpAuthentication(app: FastifyInstance, auth: AuthStore): void
       if (!request.user) throw unauthorised()
       return
     }
-    const sid = request.cookies[SESSION_COOKIE]
+    const sid = sessionIdFrom(request)
     if (sid) request.user = await auth.userForSession(sid)
   })
 }

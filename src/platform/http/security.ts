@@ -65,3 +65,14 @@ export function setUpCsrf(app: FastifyInstance, opts: { secureCookies: boolean }
     if (!same(sent, expected)) throw new HttpError(403, 'error.csrf')
   })
 }
+
+/**
+ * The session id from its cookie, if the cookie carries a valid signature (SESSION_SECRET):
+ * a tampered or made-up cookie is refused before any database lookup.
+ */
+export function sessionIdFrom(request: FastifyRequest): string | undefined {
+  const raw = request.cookies[SESSION_COOKIE]
+  if (!raw) return undefined
+  const unsigned = request.unsignCookie(raw)
+  return unsigned.valid && unsigned.value ? unsigned.value : undefined
+}
