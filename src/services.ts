@@ -14,7 +14,7 @@ export function createServices(db: Db, questionSets: QuestionSetCatalogue, confi
   const auth = createAuthStore(db, { sessionTtlHours: config.sessionTtlHours })
   const register = createRegisterService(db)
   const assessments = createAssessmentService(db, questionSets, register)
-  const risks = createRiskService(db, register, assessments.answersFor)
+  const risks = createRiskService(db, register, assessments.answersFor, assessments.notifyChanged)
   const board = createBoardService(db, register)
   const transparency = createTransparencyService(db, register, assessments)
   const people = createPeopleService(db)

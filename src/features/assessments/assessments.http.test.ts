@@ -182,9 +182,17 @@ describe('ATRS fields from answers', () => {
     await contributor.post(`/register/${chronology}/assessments/intake`, { ...intake, q_benefit: 'Saves social workers hours per case.', intent: 'save' })
     const after = await t.db.query<{ fields: Record<string, string> }>('select fields from transparency_records where entry_id = $1', [chronology])
     assert.equal(after[0]!.fields.benefit, 'Saves social workers hours per case.')
+    // A risk added by hand feeds "risks and mitigations" too.
+    assert.equal(after[0]!.fields.risks_and_mitigations ?? '', '')
+    await contributor.post(`/register/${chronology}/risks`, {
+      category: 'quality_assurance', description: 'A missed event in a chronology.', likelihood: '2', impact: '4', mitigation: 'Social worker checks every entry.',
+    })
+    const withRisk = await t.db.query<{ fields: Record<string, string> }>('select fields from transparency_records where entry_id = $1', [chronology])
+    assert.match(withRisk[0]!.fields.risks_and_mitigations!, /Quality assurance: A missed event in a chronology; rated low; mitigation: Social worker checks every entry\./)
     const page = await contributor.get(`/register/${chronology}/assessments`)
     assert.match(page.body, /Transparency record fields the answers fill/)
     assert.match(page.body, /2\.2\.3 Benefit/)
+    assert.match(page.body, /2\.5\.2 Risks and mitigations/)
   })
 })
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { isoDate, isUuid } from '../../platform/validation.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
-import type { Db } from '../../platform/db/db.ts'
+import type { Db, Queryable } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import type { RegisterService } from '../register/service.ts'
 import type { AnswerValue } from './engine.ts'
@@ -86,33 +86,46 @@ export function workshopRisks(value: AnswerValue | undefined): RiskRow[] {
 export function risksToText(risks: RiskRow[], labelFor: (category: string) => string): string {
   return risks
     .map((r) => {
-      const parts = [`${labelFor(r.category)}: ${r.description}`]
+      const trim = (text: string) => text.trim().replace(/[.;\s]+$/, '')
+      const parts = [`${labelFor(r.category)}: ${trim(r.description)}`]
       if (r.inherent) parts.push(`rated ${r.inherent}`)
-      if (r.mitigation) parts.push(`mitigation: ${r.mitigation}`)
+      if (r.mitigation) parts.push(`mitigation: ${trim(r.mitigation)}`)
       if (r.residual) parts.push(`residual ${r.residual}`)
       return `- ${parts.join('; ')}.`
     })
     .join('\n')
 }
 
-export function createRiskService(db: Db, register: RegisterService, answersFor: (user: CurrentUser, entryId: string) => Promise<Record<string, AnswerValue | undefined>>) {
+/** Risks added by hand to an entry (in whatever transaction the caller is in). */
+export async function manualRisks(q: Queryable, organisationId: string, entryId: string): Promise<RiskRow[]> {
+  const rows = await q.query<{ id: string; category: string; description: string; likelihood: number; impact: number; residual_likelihood: number | null; residual_impact: number | null; owner: string | null; mitigation: string | null; review_date: string | null }>(
+    `select id, category, description, likelihood, impact, residual_likelihood, residual_impact, owner, mitigation, review_date
+     from entry_risks where organisation_id = $1 and entry_id = $2 order by created_at`,
+    [organisationId, entryId],
+  )
+  return rows.map((r) => ({
+    id: r.id, source: 'manual', category: r.category, description: r.description, likelihood: r.likelihood, impact: r.impact,
+    inherent: band(r.likelihood, r.impact), residualLikelihood: r.residual_likelihood, residualImpact: r.residual_impact,
+    residual: band(r.residual_likelihood, r.residual_impact), owner: r.owner, mitigation: r.mitigation, reviewDate: r.review_date,
+  }))
+}
+
+/** The whole register: the workshop's risks (from its answers) first, then those added by hand. */
+export async function riskRegister(q: Queryable, organisationId: string, entryId: string, answers: Record<string, AnswerValue | undefined>): Promise<RiskRow[]> {
+  return [...workshopRisks(answers[HIDDEN_RISKS_GROUP]), ...(await manualRisks(q, organisationId, entryId))]
+}
+
+export function createRiskService(
+  db: Db,
+  register: RegisterService,
+  answersFor: (user: CurrentUser, entryId: string) => Promise<Record<string, AnswerValue | undefined>>,
+  /** Called inside the transaction after a risk is added or removed (the ATRS draft listens). */
+  changed: (tx: Queryable, user: CurrentUser, entryId: string) => Promise<void>,
+) {
   return {
     /** The entry's risk register: workshop risks first, then those added by hand. */
     async listFor(user: CurrentUser, entryId: string): Promise<RiskRow[]> {
-      const [answers, rows] = await Promise.all([
-        answersFor(user, entryId),
-        db.query<{ id: string; category: string; description: string; likelihood: number; impact: number; residual_likelihood: number | null; residual_impact: number | null; owner: string | null; mitigation: string | null; review_date: string | null }>(
-          `select id, category, description, likelihood, impact, residual_likelihood, residual_impact, owner, mitigation, review_date
-           from entry_risks where organisation_id = $1 and entry_id = $2 order by created_at`,
-          [user.organisationId, entryId],
-        ),
-      ])
-      const manual: RiskRow[] = rows.map((r) => ({
-        id: r.id, source: 'manual', category: r.category, description: r.description, likelihood: r.likelihood, impact: r.impact,
-        inherent: band(r.likelihood, r.impact), residualLikelihood: r.residual_likelihood, residualImpact: r.residual_impact,
-        residual: band(r.residual_likelihood, r.residual_impact), owner: r.owner, mitigation: r.mitigation, reviewDate: r.review_date,
-      }))
-      return [...workshopRisks(answers[HIDDEN_RISKS_GROUP]), ...manual]
+      return riskRegister(db, user.organisationId, entryId, await answersFor(user, entryId))
     },
 
     async add(user: CurrentUser, entryId: string, input: RiskInput): Promise<void> {
@@ -129,6 +142,7 @@ export function createRiskService(db: Db, register: RegisterService, answersFor:
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id,
           action: 'risk_added', changes: { risk: { from: null, to: input.description } },
         })
+        await changed(tx, user, entry.id)
       })
     },
 
@@ -144,6 +158,7 @@ export function createRiskService(db: Db, register: RegisterService, answersFor:
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entryId,
           action: 'risk_removed', changes: { risk: { from: rows[0].description, to: null } },
         })
+        await changed(tx, user, entryId)
       })
     },
   }

@@ -10,6 +10,8 @@ import {
   setApplies,
 } from './engine.ts'
 import { allQuestions, type QuestionSet } from './questionSet.ts'
+import { riskRegister, risksToText } from './risks.ts'
+import { t } from '../../platform/i18n/i18n.ts'
 
 export const SCREENING = 'screening'
 
@@ -66,8 +68,8 @@ export type SaveResult =
   | { ok: true; outcome: Outcome; status: AssessmentStatus }
   | { ok: false; errors: Record<string, string>; answers: Answers }
 
-/** Called inside the saving transaction when an entry's answers change (the ATRS draft listens). */
-export type AnswersChangedHook = (tx: Queryable, user: CurrentUser, entryId: string, answers: Answers) => Promise<void>
+/** Called inside the saving transaction when an entry's answers or risks change (the ATRS draft listens). */
+export type AnswersChangedHook = (tx: Queryable, user: CurrentUser, entryId: string) => Promise<void>
 
 const COLUMNS = `a.id, a.set_id, a.set_version, a.status, a.answers, a.outcome, a.updated_at, a.submitted_by,
   su.name as submitted_by_name, a.submitted_at, so.name as signed_off_by_name, a.signed_off_at, a.comment, a.version`
@@ -159,15 +161,26 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
     /** Whether the entry's answers so far say this set is needed. */
     applies: (set: QuestionSet, answers: Answers): boolean => setApplies(set, answers),
 
-    /** ATRS field text the entry's answers give, across every set (first set in order wins). */
-    atrsFromAnswers(answers: Answers): Record<string, string> {
+    /**
+     * ATRS field text an entry's assessments give: each linked question's answer (first set in
+     * order wins), and "risks and mitigations" from the whole risk register.
+     */
+    async atrsSuggestions(q: Queryable, user: CurrentUser, entryId: string): Promise<Record<string, string>> {
+      const answers = await storedAnswers(q, user.organisationId, entryId)
       const fields: Record<string, string> = {}
       for (const set of sets.all()) {
         for (const [key, text] of Object.entries(atrsFieldsFromAnswers(set, answers))) {
           if (text && !fields[key]) fields[key] = text
         }
       }
+      const risks = await riskRegister(q, user.organisationId, entryId, answers)
+      if (risks.length) fields.risks_and_mitigations = risksToText(risks, (c) => t(`risks.category.${c}`))
       return fields
+    },
+
+    /** Tells listeners (the ATRS draft) that an entry's answers or risks changed, inside `tx`. */
+    async notifyChanged(tx: Queryable, user: CurrentUser, entryId: string): Promise<void> {
+      for (const hook of hooks.answersChanged) await hook(tx, user, entryId)
     },
 
     /** The stored screening of an entry, with the set version it used (null if never screened). */
@@ -278,8 +291,7 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
         })
         const current = await register.getForUpdate(tx, user, entry.id)
         await refreshTier(tx, user, current)
-        const all = await storedAnswers(tx, user.organisationId, entry.id)
-        for (const hook of hooks.answersChanged) await hook(tx, user, entry.id, all)
+        await service.notifyChanged(tx, user, entry.id)
       })
       return { ok: true, outcome, status }
     },

@@ -3,7 +3,6 @@ import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import type { Queryable } from '../../platform/db/db.ts'
-import type { Answers } from '../assessments/engine.ts'
 import type { AssessmentService } from '../assessments/service.ts'
 import type { Stage } from '../register/model.ts'
 import type { RegisterService } from '../register/service.ts'
@@ -65,13 +64,13 @@ export function createTransparencyService(db: Db, register: RegisterService, ass
    * Answers changed: blank fields of the working record take what the answers now say. Text a
    * person wrote is never overwritten; published versions are untouched.
    */
-  async function fillFromAnswers(tx: Queryable, user: CurrentUser, entryId: string, answers: Answers) {
+  async function fillFromAnswers(tx: Queryable, user: CurrentUser, entryId: string) {
     const [r] = await tx.query<{ id: string; fields: AtrsFields }>(
       'select id, fields from transparency_records where organisation_id = $1 and entry_id = $2 for update',
       [user.organisationId, entryId],
     )
     if (!r) return
-    const { fields, filled } = fillBlanks(r.fields, assessments.atrsFromAnswers(answers))
+    const { fields, filled } = fillBlanks(r.fields, await assessments.atrsSuggestions(tx, user, entryId))
     if (!filled.length) return
     await tx.query('update transparency_records set fields = $2, version = version + 1, updated_at = now() where id = $1', [r.id, JSON.stringify(fields)])
     await recordAudit(tx, {
@@ -84,8 +83,7 @@ export function createTransparencyService(db: Db, register: RegisterService, ass
   return {
     /** The ATRS fields the entry's answers fill, for the results page. */
     async linkedFields(user: CurrentUser, entryId: string) {
-      const answers = await assessments.answersFor(user, entryId)
-      return Object.entries(assessments.atrsFromAnswers(answers)).flatMap(([key, text]) => {
+      return Object.entries(await assessments.atrsSuggestions(db, user, entryId)).flatMap(([key, text]) => {
         const f = fieldByKey(key)
         return f ? [{ key, ref: f.ref, label: f.label, text }] : []
       })
@@ -114,7 +112,7 @@ export function createTransparencyService(db: Db, register: RegisterService, ass
       const screening = await assessments.screeningFor(user, entryId)
       // Read before the transaction: the embedded database has one connection, so a query
       // outside the transaction would wait for it forever.
-      const fromAnswers = assessments.atrsFromAnswers(await assessments.answersFor(user, entryId))
+      const fromAnswers = await assessments.atrsSuggestions(db, user, entryId)
       await db.transaction(async (tx) => {
         const entry = await register.getForUpdate(tx, user, entryId)
         if (!PUBLISHABLE_STAGES.includes(entry.stage)) throw new RecordRefused('transparency.errors.notApproved')
