@@ -85,7 +85,10 @@ async function main(argv: string[]): Promise<number> {
         const [org] = await db.query<{ id: string }>(
           'insert into organisations (slug, name, contact_email, website_url, region) values ($1, $2, $3, $4, $5) returning id',
           [input.slug, input.name, input.contactEmail ?? null, input.website ?? null, input.region ?? null],
-        )
+        ).catch((err: unknown) => {
+          if ((err as { code?: string }).code === '23505') throw new Error(`An organisation with the slug ${input.slug} already exists`)
+          throw err
+        })
         console.log(`Created organisation ${input.slug} (${org!.id})`)
         return 0
       }
@@ -100,7 +103,11 @@ async function main(argv: string[]): Promise<number> {
         const password = values.password ?? randomBytes(12).toString('base64url')
         if (password.length < 12) throw new Error('--password must be at least 12 characters')
         await db.transaction((tx) => insertUser(tx, { email: input.email, name: input.name, password, organisationId: org.id, roles: roles.filter(isRole) }))
-        console.log(`Created ${input.email} in ${input.org} with roles ${roles.join(', ')}`)
+          .catch((err: unknown) => {
+            if ((err as { code?: string }).code === '23505') throw new Error(`A person with the email ${input.email} already exists`)
+            throw err
+          })
+        console.log(`Created ${input.email.toLowerCase()} in ${input.org} with roles ${roles.join(', ')}`)
         if (!values.password) console.log(`Password: ${password}  (shown once; ask them to keep it safe)`)
         return 0
       }
