@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RISK_TIERS } from '../../register/model.ts'
-import type { RiskTier } from '../../register/model.ts'
-import { evaluate, missingRequired, parseAnswers, setApplies } from '../engine.ts'
+import { evaluate, missingRequired, setApplies } from '../engine.ts'
 import type { Answers } from '../engine.ts'
-import { allQuestions, loadQuestionSet } from '../questionSet.ts'
+import { loadQuestionSet } from '../questionSet.ts'
+import { caseTableTests } from './caseTable.ts'
+import type { Case } from './caseTable.ts'
 
 const set = await loadQuestionSet('content/assessments/dpia/v1.yaml')
 
@@ -32,14 +33,6 @@ const quiet: Answers = {
 // Rules that fire for every use with ONE WP248 criterion (plus AI), or with two or more.
 const ONE = ['innovative_technology_plus_one_criterion']
 const TWO = ['wp248_two_or_more_criteria', ...ONE]
-
-interface Case {
-  name: string
-  answers: Answers
-  tier: RiskTier
-  flags: string[]
-  fired: string[]
-}
 
 const cases: Case[] = [
   {
@@ -205,43 +198,11 @@ const cases: Case[] = [
   },
 ]
 
-const sorted = (xs: readonly string[]) => [...xs].sort()
-
 describe('dpia v1', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const outcome = evaluate(set, c.answers)
-      assert.equal(outcome.tier, c.tier)
-      assert.deepEqual(sorted(outcome.flags.map((f) => f.id)), sorted(c.flags))
-      assert.deepEqual(sorted(outcome.firedRules.map((r) => r.id)), sorted(c.fired))
-    })
-  }
-
-  it('every case uses real question ids and valid answers', () => {
-    const ids = new Set(allQuestions(set).map((q) => q.id))
-    for (const c of cases) {
-      for (const key of Object.keys(c.answers)) assert.ok(ids.has(key), `${c.name}: no question "${key}"`)
-      assert.deepEqual(parseAnswers(set, c.answers).errors, {}, c.name)
-    }
-  })
+  caseTableTests(set, cases)
 
   it('the quiet answers are complete', () => {
     assert.deepEqual(missingRequired(set, quiet), [])
-  })
-
-  it('every rule in the set is fired by at least one case', () => {
-    const covered = new Set(cases.flatMap((c) => c.fired))
-    assert.deepEqual(set.rules.map((r) => r.id).filter((id) => !covered.has(id)), [])
-  })
-
-  it('every case names only rules that exist', () => {
-    const ruleIds = new Set(set.rules.map((r) => r.id))
-    for (const c of cases) for (const id of c.fired) assert.ok(ruleIds.has(id), `${c.name}: no rule "${id}"`)
-  })
-
-  it('every flag is raised by some case', () => {
-    const raised = new Set(cases.flatMap((c) => c.flags))
-    assert.deepEqual(set.flags.map((f) => f.id).filter((id) => !raised.has(id)), [])
   })
 
   it('never gives a tier above high', () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { RiskTier } from '../../register/model.ts'
-import { evaluate, parseAnswers } from '../engine.ts'
+import { evaluate } from '../engine.ts'
 import type { Answers } from '../engine.ts'
 import { allQuestions, loadQuestionSet } from '../questionSet.ts'
+import { caseTableTests } from './caseTable.ts'
+import type { Case } from './caseTable.ts'
 
 const set = await loadQuestionSet('content/assessments/ethics/v1.yaml')
 
@@ -22,14 +23,6 @@ function scores(score: number, overrides: Partial<Record<Prefix, number>> = {}):
     answers[`${p}_evidence`] = `Evidence for ${p.replace('_', ' ')}.`
   }
   return answers
-}
-
-interface Case {
-  name: string
-  answers: Answers
-  tier: RiskTier
-  flags: string[]
-  fired: string[]
 }
 
 const cases: Case[] = [
@@ -124,32 +117,7 @@ const cases: Case[] = [
 const sorted = (xs: readonly string[]) => [...xs].sort()
 
 describe('ethics v1', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const outcome = evaluate(set, c.answers)
-      assert.equal(outcome.tier, c.tier)
-      assert.deepEqual(sorted(outcome.flags.map((f) => f.id)), sorted(c.flags))
-      assert.deepEqual(sorted(outcome.firedRules.map((r) => r.id)), sorted(c.fired))
-    })
-  }
-
-  it('every case uses real question ids and valid answers', () => {
-    const ids = new Set(allQuestions(set).map((q) => q.id))
-    for (const c of cases) {
-      for (const key of Object.keys(c.answers)) assert.ok(ids.has(key), `${c.name}: no question "${key}"`)
-      assert.deepEqual(parseAnswers(set, c.answers).errors, {}, c.name)
-    }
-  })
-
-  it('every rule in the set is fired by at least one case', () => {
-    const covered = new Set(cases.flatMap((c) => c.fired))
-    assert.deepEqual(set.rules.map((r) => r.id).filter((id) => !covered.has(id)), [])
-  })
-
-  it('every case names only rules that exist', () => {
-    const ruleIds = new Set(set.rules.map((r) => r.id))
-    for (const c of cases) for (const id of c.fired) assert.ok(ruleIds.has(id), `${c.name}: no rule "${id}"`)
-  })
+  caseTableTests(set, cases)
 
   it('asks each principle and action as a 0-5 score followed by required evidence', () => {
     const questions = allQuestions(set)

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { RiskTier } from '../../register/model.ts'
-import { evaluate, isAsked, parseAnswers, tierRank } from '../engine.ts'
+import { isAsked, tierRank } from '../engine.ts'
 import type { Answers } from '../engine.ts'
-import { allQuestions, loadQuestionSet } from '../questionSet.ts'
+import { loadQuestionSet } from '../questionSet.ts'
+import { caseTableTests } from './caseTable.ts'
+import type { Case } from './caseTable.ts'
 
 const set = await loadQuestionSet('content/assessments/security/v1.yaml')
 
@@ -40,14 +41,6 @@ const supplied: Answers = {
 
 // A generative AI tool that reads nothing from outside the council.
 const genai: Answers = { ...supplied, technique: ['llm_generative'], model_origin: 'third_party_model', untrusted_content: false }
-
-interface Case {
-  name: string
-  answers: Answers
-  tier: RiskTier
-  flags: string[]
-  fired: string[]
-}
 
 const cases: Case[] = [
   { name: 'an in-house tool with every control in place is low', answers: inHouse, tier: 'low', flags: [], fired: [] },
@@ -238,35 +231,8 @@ const cases: Case[] = [
   },
 ]
 
-const sorted = (xs: readonly string[]) => [...xs].sort()
-
 describe('security v1', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const outcome = evaluate(set, c.answers)
-      assert.equal(outcome.tier, c.tier)
-      assert.deepEqual(sorted(outcome.flags.map((f) => f.id)), sorted(c.flags))
-      assert.deepEqual(sorted(outcome.firedRules.map((r) => r.id)), sorted(c.fired))
-    })
-  }
-
-  it('every case uses real question ids and valid answers', () => {
-    const ids = new Set(allQuestions(set).map((q) => q.id))
-    for (const c of cases) {
-      for (const key of Object.keys(c.answers)) assert.ok(ids.has(key), `${c.name}: no question "${key}"`)
-      assert.deepEqual(parseAnswers(set, c.answers).errors, {}, c.name)
-    }
-  })
-
-  it('every rule in the set is fired by at least one case', () => {
-    const covered = new Set(cases.flatMap((c) => c.fired))
-    assert.deepEqual(set.rules.map((r) => r.id).filter((id) => !covered.has(id)), [])
-  })
-
-  it('every case names only rules that exist', () => {
-    const ruleIds = new Set(set.rules.map((r) => r.id))
-    for (const c of cases) for (const id of c.fired) assert.ok(ruleIds.has(id), `${c.name}: no rule "${id}"`)
-  })
+  caseTableTests(set, cases)
 
   it('never gives a tier above high', () => {
     for (const rule of set.rules) {
