@@ -2,49 +2,25 @@
 // DPIA screening opens with those answers already chosen; an assessor who did not submit it signs
 // it off. Every page visited is checked with axe-core.
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
-import { buildApp } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
-import { DEMO_PASSWORD, loadDemo } from '../../src/demo.ts'
-import { loadCatalogue } from '../../src/features/assessments/catalogue.ts'
-import { type Db, openPglite } from '../../src/platform/db/db.ts'
-import { migrate } from '../../src/platform/db/migrate.ts'
-import { createServices } from '../../src/services.ts'
-import { axeReport, checkA11y, launchBrowser, newPage, screenshot } from './support.ts'
+import { axeReport, checkA11y, launchBrowser, newPage, screenshot, type RunningApp, startApp, signInAs } from './support.ts'
 
-let db: Db
-let app: FastifyInstance
+let running: RunningApp
 let browser: Browser
 let baseUrl = ''
 
 before(async () => {
-  db = await openPglite()
-  await migrate(db)
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), databaseUrl: undefined }
-  const questionSets = await loadCatalogue()
-  await loadDemo(db, createServices(db, questionSets, config))
-  app = await buildApp({ config, db, questionSets })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  running = await startApp()
+  baseUrl = running.baseUrl
   browser = await launchBrowser()
 })
 
 after(async () => {
   console.log(axeReport())
   await browser?.close()
-  await app?.close()
-  await db?.close()
+  await running?.close()
 })
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD)
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()])
-}
 
 async function openEntryAssessments(page: Page, name: string) {
   await page.goto('/register')
@@ -61,7 +37,7 @@ async function choose(page: Page, questionId: string, value: string) {
 describe('answer once, comply many', () => {
   it('the intake answered once is already there in the DPIA screening; another assessor signs off', async () => {
     const page = await newPage(browser, baseUrl)
-    await signIn(page, 'contributor@northmoor.example')
+    await signInAs(page, 'contributor@northmoor.example')
     await openEntryAssessments(page, 'Planning application validation checks')
 
     await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'About this AI use' }).click()])
@@ -97,7 +73,7 @@ describe('answer once, comply many', () => {
 
     // The contributor cannot sign off; an assessor (not the author) can.
     const assessor = await newPage(browser, baseUrl)
-    await signIn(assessor, 'assessor@northmoor.example')
+    await signInAs(assessor, 'assessor@northmoor.example')
     await openEntryAssessments(assessor, 'Planning application validation checks')
     await Promise.all([assessor.waitForEvent('load'), assessor.getByRole('link', { name: 'About this AI use' }).click()])
     await Promise.all([assessor.waitForEvent('load'), assessor.getByRole('button', { name: 'Sign off' }).click()])

@@ -4,45 +4,29 @@
 // checked with axe-core. Setup goes through the services once (demo data); after that, only
 // clicks and typing.
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import type { FastifyInstance } from 'fastify'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { buildApp } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
-import { DEMO_PASSWORD, loadDemo } from '../../src/demo.ts'
-import { loadCatalogue } from '../../src/features/assessments/catalogue.ts'
-import { type Db, openPglite } from '../../src/platform/db/db.ts'
-import { migrate } from '../../src/platform/db/migrate.ts'
-import { createServices } from '../../src/services.ts'
-import { axeReport, checkA11y, launchBrowser, newPage, screenshot } from './support.ts'
+import { DEMO_PASSWORD } from '../../src/demo.ts'
+import { axeReport, checkA11y, launchBrowser, newPage, screenshot, type RunningApp, startApp } from './support.ts'
 
 const NAME = 'Housing repairs triage assistant'
 const NORTHMOOR = (role: string) => `${role}@northmoor.example`
 const RIVERSIDE = (role: string) => `${role}@riverside.example`
 
-let db: Db
-let app: FastifyInstance
+let running: RunningApp
 let browser: Browser
 let baseUrl = ''
 
 before(async () => {
-  db = await openPglite()
-  await migrate(db)
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), databaseUrl: undefined }
-  const questionSets = await loadCatalogue()
-  await loadDemo(db, createServices(db, questionSets, config))
-  app = await buildApp({ config, db, questionSets })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  running = await startApp()
+  baseUrl = running.baseUrl
   browser = await launchBrowser()
 })
 
 after(async () => {
   console.log(axeReport())
   await browser?.close()
-  await app?.close()
-  await db?.close()
+  await running?.close()
 })
 
 // --- small steps, each ending on a loaded page that has passed the accessibility check -------

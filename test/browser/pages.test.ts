@@ -2,34 +2,21 @@
 // critical accessibility violation anywhere, and no page that fails to render. Complements the
 // journeys, which check behaviour.
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
-import { buildApp } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
-import { DEMO_PASSWORD, loadDemo } from '../../src/demo.ts'
-import { loadCatalogue } from '../../src/features/assessments/catalogue.ts'
-import { type Db, openPglite } from '../../src/platform/db/db.ts'
-import { migrate } from '../../src/platform/db/migrate.ts'
-import { createServices } from '../../src/services.ts'
-import { axeReport, checkA11y, launchBrowser, newPage } from './support.ts'
+import type { Db } from '../../src/platform/db/db.ts'
+import { axeReport, checkA11y, launchBrowser, newPage, type RunningApp, startApp, signInAs } from './support.ts'
 
+let running: RunningApp
 let db: Db
-let app: FastifyInstance
 let browser: Browser
 let baseUrl = ''
 const ids: Record<string, string> = {}
 
 before(async () => {
-  db = await openPglite()
-  await migrate(db)
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), databaseUrl: undefined }
-  const questionSets = await loadCatalogue()
-  await loadDemo(db, createServices(db, questionSets, config))
-  app = await buildApp({ config, db, questionSets })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  running = await startApp()
+  db = running.db
+  baseUrl = running.baseUrl
   browser = await launchBrowser()
   for (const name of ['Rent arrears prioritisation model', 'Contact centre call wrap-up', 'Meeting notes and actions assistant']) {
     const [row] = await db.query<{ id: string }>('select id from register_entries where name = $1', [name])
@@ -40,16 +27,12 @@ before(async () => {
 after(async () => {
   console.log(axeReport())
   await browser?.close()
-  await app?.close()
-  await db?.close()
+  await running?.close()
 })
 
 async function signedIn(email: string): Promise<Page> {
   const page = await newPage(browser, baseUrl)
-  await page.goto('/login')
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD)
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()])
+  await signInAs(page, email)
   return page
 }
 

@@ -5,6 +5,11 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import axe from 'axe-core'
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { DEMO_PASSWORD } from '../../src/demo.ts'
+import type { Db } from '../../src/platform/db/db.ts'
+import { createTestApp } from '../support/app.ts'
 
 /** Where screenshots go (gitignored), resolved from this file so any working folder works. */
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../test-results')
@@ -149,4 +154,26 @@ export function axeReport(): string {
   const rows = [...byRule].map(([id, m]) => `${id} (${m.impact}) on ${[...m.pages].join(', ')}`)
   const known = acceptedCount ? `; ${acceptedCount} accepted govuk-frontend aria-expanded finding(s)` : ''
   return `axe checked ${axeLog.length} page(s); ${rows.length ? `findings: ${rows.join('; ')}` : 'no other findings'}${known}`
+}
+
+export interface RunningApp {
+  db: Db
+  app: FastifyInstance
+  baseUrl: string
+  close(): Promise<void>
+}
+
+/** The real app with demo data on a fresh database, listening on a free local port. */
+export async function startApp(): Promise<RunningApp> {
+  const t = await createTestApp()
+  await t.app.listen({ port: 0, host: '127.0.0.1' })
+  return { db: t.db, app: t.app, baseUrl: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`, close: t.close }
+}
+
+/** Signs in through the login form and waits for the page that follows. */
+export async function signInAs(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login')
+  await page.getByLabel('Email address', { exact: true }).fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()])
 }
