@@ -74,6 +74,7 @@ describe('answer once, comply many', () => {
     assert.ok(a!.outcome.flags.some((f) => f.id === 'dpia_required'), 'large-scale AI processing needs a DPIA')
     const page = await contributor.get(`/register/${id}/assessments`)
     assert.equal(page.statusCode, 200)
+    assert.match(page.body, /Why this result/, 'each framework says why it concluded what it did')
     assert.match(page.body, /Required actions/)
     assert.match(page.body, /MUST/)
     const actions = await t.db.query('select 1 from entry_actions where entry_id = $1 and current', [id])
