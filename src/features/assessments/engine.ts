@@ -7,6 +7,7 @@ import { RISK_TIERS } from '../register/model.ts'
 import type { RiskTier } from '../register/model.ts'
 import { ACTION_LEVELS, SCALE_MAX, SCALE_MIN, allQuestions, isRealDate } from './questionSet.ts'
 import type { ActionLevel, Condition, GroupField, Question, QuestionSet } from './questionSet.ts'
+import { t } from '../../platform/i18n/i18n.ts'
 
 /** The answer to one field of one item of a repeating group. */
 export type FieldValue = boolean | string | string[] | number
@@ -144,55 +145,55 @@ function parseOne(question: Question | GroupField, raw: unknown): Parsed {
       const word = typeof raw === 'string' ? raw.trim().toLowerCase() : ''
       if (word === 'yes' || word === 'true') return { value: true }
       if (word === 'no' || word === 'false') return { value: false }
-      return { error: 'Select yes or no' }
+      return { error: t('answers.errors.yesNo') }
     }
     case 'single': {
       const value = typeof raw === 'string' ? raw.trim() : undefined
-      return value !== undefined && optionValues.includes(value) ? { value } : { error: 'Select one of the options' }
+      return value !== undefined && optionValues.includes(value) ? { value } : { error: t('answers.errors.single') }
     }
     case 'multiple': {
       const items = Array.isArray(raw) ? raw : [raw]
-      if (!items.every((item): item is string => typeof item === 'string')) return { error: 'Select from the options shown' }
+      if (!items.every((item): item is string => typeof item === 'string')) return { error: t('answers.errors.multiple') }
       const chosen = new Set(items.map((item) => item.trim()).filter((item) => item !== ''))
-      if (![...chosen].every((item) => optionValues.includes(item))) return { error: 'Select from the options shown' }
+      if (![...chosen].every((item) => optionValues.includes(item))) return { error: t('answers.errors.multiple') }
       const exclusive = question.options?.find((o) => o.exclusive && chosen.has(o.value))
-      if (exclusive && chosen.size > 1) return { error: `Select "${exclusive.label}" or other options, not both` }
+      if (exclusive && chosen.size > 1) return { error: t('answers.errors.exclusive', { label: exclusive.label }) }
       // Keep the options' order, so equal selections are stored equally.
       return { value: optionValues.filter((v) => chosen.has(v)) }
     }
     case 'text':
     case 'long_text': {
-      if (typeof raw !== 'string') return { error: 'Enter your answer as text' }
+      if (typeof raw !== 'string') return { error: t('answers.errors.text') }
       const value = raw.trim()
       const max = question.kind === 'text' ? TEXT_MAX_LENGTH : LONG_TEXT_MAX_LENGTH
-      return value.length > max ? { error: `Answer must be ${max.toLocaleString('en-GB')} characters or fewer` } : { value }
+      return value.length > max ? { error: t('answers.errors.tooLong', { max: max.toLocaleString('en-GB') }) } : { value }
     }
     case 'number': {
       const value = parseNumber(raw)
-      return value === undefined ? { error: 'Enter a number' } : { value }
+      return value === undefined ? { error: t('answers.errors.number') } : { value }
     }
     case 'scale': {
       const value = parseNumber(raw)
       return value !== undefined && Number.isInteger(value) && value >= SCALE_MIN && value <= SCALE_MAX
         ? { value }
-        : { error: `Enter a whole number from ${SCALE_MIN} to ${SCALE_MAX}` }
+        : { error: t('answers.errors.scale', { min: SCALE_MIN, max: SCALE_MAX }) }
     }
     case 'date': {
       if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw.trim())) {
-        return { error: 'Enter a date in the format YYYY-MM-DD' }
+        return { error: t('answers.errors.dateFormat') }
       }
       const value = raw.trim()
-      return isRealDate(value) ? { value } : { error: 'Enter a real date' }
+      return isRealDate(value) ? { value } : { error: t('answers.errors.realDate') }
     }
     case 'group':
-      return { error: 'Enter the items as a list' } // groups are parsed by parseGroup
+      return { error: t('answers.errors.list') } // groups are parsed by parseGroup
   }
 }
 
 /** Verb for an empty required field: choose for choice kinds, enter for the rest. */
 function requiredFieldMessage(field: GroupField, itemLabel: string, n: number): string {
-  const verb = ['yes_no', 'single', 'multiple', 'scale'].includes(field.kind) ? 'Select' : 'Enter'
-  return `${verb} "${field.text}" for ${itemLabel} ${n}`
+  const choice = ['yes_no', 'single', 'multiple', 'scale'].includes(field.kind)
+  return t(choice ? 'answers.errors.groupSelect' : 'answers.errors.groupEnter', { field: field.text, item: itemLabel, n })
 }
 
 type GroupParsed = { value: GroupItem[] | undefined; errors: Record<string, string> }
@@ -217,14 +218,14 @@ function parseGroup(question: Question, raw: unknown): GroupParsed {
   const id = question.id
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return { value: undefined, errors: {} }
   const label = question.itemLabel ?? 'item'
-  if (!Array.isArray(raw)) return { value: undefined, errors: { [id]: `Enter each ${label.toLowerCase()} in the rows shown` } }
+  if (!Array.isArray(raw)) return { value: undefined, errors: { [id]: t('answers.errors.groupRows', { item: label.toLowerCase() }) } }
   const fields = question.fields ?? []
   const errors: Record<string, string> = {}
   const items: GroupItem[] = []
   raw.forEach((rawItem: unknown, index) => {
     if (rawItem === undefined || rawItem === null) return
     if (!isItem(rawItem)) {
-      errors[`${id}.${index}`] = `Enter ${label} ${index + 1} in the rows shown`
+      errors[`${id}.${index}`] = t('answers.errors.groupRow', { item: label, n: index + 1 })
       return
     }
     if (fields.every((f) => isEmpty(own(rawItem as Record<string, unknown>, f.id)))) return
@@ -239,9 +240,9 @@ function parseGroup(question: Question, raw: unknown): GroupParsed {
     items.push(item)
   })
   if (question.maxItems !== undefined && items.length > question.maxItems) {
-    errors[id] = `Enter ${question.maxItems} or fewer of "${label}"`
+    errors[id] = t('answers.errors.maxItems', { max: question.maxItems, item: label })
   } else if (question.minItems !== undefined && items.length > 0 && items.length < question.minItems) {
-    errors[id] = `Enter at least ${question.minItems} of "${label}"`
+    errors[id] = t('answers.errors.minItems', { min: question.minItems, item: label })
   }
   if (Object.keys(errors).length) return { value: undefined, errors }
   return { value: items.length ? items : undefined, errors }

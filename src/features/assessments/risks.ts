@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isoDate, isUuid } from '../../platform/validation.ts'
+import { t } from '../../platform/i18n/i18n.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
@@ -82,15 +83,16 @@ export function workshopRisks(value: AnswerValue | undefined): RiskRow[] {
   })
 }
 
-/** Plain text for the ATRS "risks and mitigations" field. */
-export function risksToText(risks: RiskRow[], labelFor: (category: string) => string): string {
+/** Plain text for the ATRS "risks and mitigations" field, one line per risk, in the service's language. */
+export function risksToText(risks: RiskRow[]): string {
+  const trim = (text: string) => text.trim().replace(/[.;\s]+$/, '')
+  const bandWord = (b: Band) => t(`risks.band.${b}`).toLowerCase()
   return risks
     .map((r) => {
-      const trim = (text: string) => text.trim().replace(/[.;\s]+$/, '')
-      const parts = [`${labelFor(r.category)}: ${trim(r.description)}`]
-      if (r.inherent) parts.push(`rated ${r.inherent}`)
-      if (r.mitigation) parts.push(`mitigation: ${trim(r.mitigation)}`)
-      if (r.residual) parts.push(`residual ${r.residual}`)
+      const parts = [`${t(`risks.category.${r.category}`)}: ${trim(r.description)}`]
+      if (r.inherent) parts.push(t('risks.text.rated', { band: bandWord(r.inherent) }))
+      if (r.mitigation) parts.push(t('risks.text.mitigation', { text: trim(r.mitigation) }))
+      if (r.residual) parts.push(t('risks.text.residual', { band: bandWord(r.residual) }))
       return `- ${parts.join('; ')}.`
     })
     .join('\n')

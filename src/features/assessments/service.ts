@@ -11,7 +11,6 @@ import {
 } from './engine.ts'
 import { allQuestions, type QuestionSet } from './questionSet.ts'
 import { riskRegister, risksToText } from './risks.ts'
-import { t } from '../../platform/i18n/i18n.ts'
 
 export const SCREENING = 'screening'
 
@@ -174,7 +173,7 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
         }
       }
       const risks = await riskRegister(q, user.organisationId, entryId, answers)
-      if (risks.length) fields.risks_and_mitigations = risksToText(risks, (c) => t(`risks.category.${c}`))
+      if (risks.length) fields.risks_and_mitigations = risksToText(risks)
       return fields
     },
 
