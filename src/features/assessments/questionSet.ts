@@ -126,6 +126,20 @@ const CONDITION_OPERATORS = Object.keys(CONDITION_BRANCHES) as (keyof typeof CON
  * A condition, discriminated by which operator key it carries. Dispatching on the key ourselves
  * (rather than a plain z.union) lets us report the problem in the branch the author meant.
  */
+/**
+ * Parses `input` with `schema` inside a transform, passing any issues on already formatted (the
+ * outer formatter only sees custom issues from a transform).
+ */
+function parseInto<S extends z.ZodType>(schema: S, input: unknown, ctx: z.RefinementCtx): z.output<S> {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  for (const issue of result.error.issues) {
+    const { path: p, message } = zodIssueMessage(issue, input)
+    ctx.issues.push({ code: 'custom', input, path: p, message })
+  }
+  return z.NEVER
+}
+
 export const ConditionSchema: z.ZodType<Condition> = z.unknown().transform((input, ctx): Condition => {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     ctx.issues.push({ code: 'custom', input, message: `must be a condition object with one of: ${CONDITION_OPERATORS.join(', ')}` })
@@ -142,16 +156,7 @@ export const ConditionSchema: z.ZodType<Condition> = z.unknown().transform((inpu
     })
     return z.NEVER
   }
-  const result = CONDITION_BRANCHES[op].safeParse(input)
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      // Pre-format here: the outer formatter only sees custom issues from this transform.
-      const { path: p, message } = zodIssueMessage(issue, input)
-      ctx.issues.push({ code: 'custom', input, path: p, message })
-    }
-    return z.NEVER
-  }
-  return result.data
+  return parseInto(CONDITION_BRANCHES[op], input, ctx)
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -217,15 +222,7 @@ export type UseEntry = z.infer<typeof UseSchema>
 /** A section entry is a `use:` when it has a `use` key, otherwise an inline question. */
 const SectionEntrySchema = z.unknown().transform((input, ctx): QuestionDefinition | UseEntry => {
   const schema = typeof input === 'object' && input !== null && Object.hasOwn(input, 'use') ? UseSchema : QuestionSchema
-  const result = schema.safeParse(input)
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const { path: p, message } = zodIssueMessage(issue, input)
-      ctx.issues.push({ code: 'custom', input, path: p, message })
-    }
-    return z.NEVER
-  }
-  return result.data
+  return parseInto(schema, input, ctx)
 })
 
 const SectionFileSchema = z.strictObject({

@@ -2,7 +2,7 @@
 // caseTableTests inside its own describe, then adds the tests specific to its set.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import type { RiskTier } from '../../register/model.ts'
+import { RISK_TIERS, type RiskTier } from '../../register/model.ts'
 import { evaluate, parseAnswers } from '../engine.ts'
 import type { Answers } from '../engine.ts'
 import { allQuestions } from '../questionSet.ts'
@@ -24,7 +24,16 @@ const sorted = (xs: readonly string[]) => [...xs].sort()
  * exactly), and checks that the cases use real questions and valid answers, that every rule and
  * every flag in the set is produced by some case, and that cases name only rules that exist.
  */
-export function caseTableTests(set: QuestionSet, cases: readonly Case[]): void {
+export function caseTableTests(set: QuestionSet, cases: readonly Case[], opts: { maxTier?: RiskTier } = {}): void {
+  const { maxTier } = opts
+  if (maxTier) {
+    it(`never gives a tier above ${maxTier}`, () => {
+      for (const rule of set.rules) {
+        if (rule.tier) assert.ok(RISK_TIERS.indexOf(rule.tier) <= RISK_TIERS.indexOf(maxTier), `${rule.id} sets ${rule.tier}`)
+      }
+    })
+  }
+
   for (const c of cases) {
     it(c.name, () => {
       const outcome = evaluate(set, c.answers)
