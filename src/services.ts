@@ -3,6 +3,7 @@ import type { QuestionSetCatalogue } from './features/assessments/catalogue.ts'
 import { createRiskService } from './features/assessments/risks.ts'
 import { createAssessmentService } from './features/assessments/service.ts'
 import { createBoardService } from './features/board/service.ts'
+import { createOrganisationService } from './features/organisations/service.ts'
 import { createPeopleService } from './features/people/service.ts'
 import { createRegisterService } from './features/register/service.ts'
 import { createTransparencyService } from './features/transparency/service.ts'
@@ -12,12 +13,13 @@ import type { Db } from './platform/db/db.ts'
 /** Every feature's service, wired once. Features reach each other only through these. */
 export function createServices(db: Db, questionSets: QuestionSetCatalogue, config: Pick<Config, 'sessionTtlHours'>) {
   const auth = createAuthStore(db, { sessionTtlHours: config.sessionTtlHours })
+  const organisations = createOrganisationService(db)
   const register = createRegisterService(db)
   const assessments = createAssessmentService(db, questionSets, register)
   const risks = createRiskService(db, register, assessments.answersFor, assessments.notifyChanged)
   const board = createBoardService(db, register)
   const transparency = createTransparencyService(db, register, assessments)
   const people = createPeopleService(db)
-  return { auth, register, assessments, risks, board, transparency, people }
+  return { auth, organisations, register, assessments, risks, board, transparency, people }
 }
 export type Services = ReturnType<typeof createServices>

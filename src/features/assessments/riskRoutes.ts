@@ -3,7 +3,7 @@ import { requirePermission } from '../../platform/http/auth.ts'
 import { type FormErrors, formErrors, formValue, parseWith } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
-import { dateFromParts } from '../register/forms.ts'
+import { dateFromParts } from '../../platform/http/forms.ts'
 import type { RegisterEntry } from '../register/model.ts'
 import { RISK_CATEGORIES, riskInput } from './risks.ts'
 

@@ -6,7 +6,7 @@ import { requirePermission } from '../../platform/http/auth.ts'
 import { formErrors, formValue } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
-import { dateFromParts } from '../register/forms.ts'
+import { dateFromParts } from '../../platform/http/forms.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { isoDate, isUuid } from '../../platform/validation.ts'
 import type { RegisterEntry } from '../register/model.ts'
@@ -63,6 +63,16 @@ const STATUS_COLOURS: Record<string, string> = {
 export function assessmentRoutes(app: FastifyInstance, services: Services): void {
   const { register, assessments } = services
 
+  register.extensions.entryPanels.add({
+    id: 'screening',
+    order: 10,
+    template: 'assessments/views/_summary.njk',
+    load: async (user, entry) => ({
+      screening: await assessments.screeningFor(user, entry.id),
+      canScreen: can(user.roles, 'assessment:answer'),
+    }),
+  })
+
   const renderForm = (reply: FastifyReply, user: CurrentUser, entry: RegisterEntry, set: QuestionSet,
     assessment: StoredAssessment | null, answers: Answers, errors: Record<string, string> = {}, status = 200, flash?: string) => {
     const translated = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, t(v)]))
@@ -90,12 +100,12 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
   app.get<{ Params: Params }>('/register/:id/assessments', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
     const entry = await register.get(user, request.params.id)
-    const [stored, answers, actions, risks, linked] = await Promise.all([
+    const [stored, answers, actions, risks, panels] = await Promise.all([
       assessments.all(user, entry.id),
       assessments.answersFor(user, entry.id),
       assessments.actionsFor(user, entry.id),
       services.risks.listFor(user, entry.id),
-      services.transparency.linkedFields(user, entry.id),
+      assessments.resultsPanels.load(user, entry),
     ])
     const bySet = new Map(stored.map((a) => [a.setId, a]))
     const rows = assessments.allSets().map((set) => ({
@@ -103,7 +113,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     }))
     return reply.view('assessments/views/results.njk', {
       pageTitle: t('assessments.results.title', { name: entry.name }),
-      entry, rows, actions, risks, linked, statusColours: STATUS_COLOURS,
+      entry, rows, actions, risks, panels, statusColours: STATUS_COLOURS,
       can: { answer: can(user.roles, 'assessment:answer'), risk: can(user.roles, 'risk:write') },
       flash: (request.query as Record<string, string>).done === 'action' ? t('done.action') : undefined,
       // An action form that could not be saved: say so at the top and beside that action.

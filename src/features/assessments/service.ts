@@ -2,6 +2,7 @@ import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
+import { createPanels } from '../../platform/http/panels.ts'
 import { RISK_TIERS, type RegisterEntry, type RiskTier } from '../register/model.ts'
 import type { RegisterService } from '../register/service.ts'
 import type { QuestionSetCatalogue } from './catalogue.ts'
@@ -88,6 +89,16 @@ const toStored = (r: Row): StoredAssessment => ({
 export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, register: RegisterService) {
   const hooks: { answersChanged: AnswersChangedHook[] } = { answersChanged: [] }
 
+  // The lifecycle's "screened" fact: a screening with an outcome that still counts.
+  register.extensions.provideFacts(async (q, organisationId, entryId) => {
+    const [row] = await q.query<{ screened: boolean }>(
+      `select exists (select 1 from assessments a where a.entry_id = $2 and a.organisation_id = $1
+         and a.set_id = $3 and a.outcome is not null and a.status = any($4::text[])) as screened`,
+      [organisationId, entryId, SCREENING, COUNTED],
+    )
+    return { screened: row!.screened }
+  })
+
   async function storedAnswers(q: Queryable, organisationId: string, entryId: string): Promise<Answers> {
     const rows = await q.query<{ question_id: string; value: AnswerValue }>(
       'select question_id, value from entry_answers where organisation_id = $1 and entry_id = $2',
@@ -147,6 +158,8 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
 
   const service = {
     hooks,
+    /** Parts of an entry's results page that other features contribute. */
+    resultsPanels: createPanels<RegisterEntry>(),
     /** The screening set people answer now. */
     screeningSet: (): QuestionSet => sets.latest(SCREENING),
     setNamed(setId: string): QuestionSet {

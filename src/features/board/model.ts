@@ -1,8 +1,28 @@
 import { z } from 'zod'
 import { isoDate as isoDateOf } from '../../platform/validation.ts'
-import { DECISION_OUTCOMES } from '../register/lifecycle.ts'
+import type { Stage } from '../register/model.ts'
 
 const isoDate = isoDateOf('board.errors.reviewDate')
+
+/** What the board may decide. The board owns its outcomes; the register only holds stages. */
+export const DECISION_OUTCOMES = ['approve', 'approve_with_conditions', 'defer', 'reject'] as const
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number]
+
+/** Outcomes that approve the use (with or without conditions). */
+export const APPROVING: readonly DecisionOutcome[] = ['approve', 'approve_with_conditions']
+
+/** Where a board decision leaves the entry. Deferral keeps it waiting for a later meeting. */
+export function stageAfterDecision(outcome: DecisionOutcome): Stage {
+  switch (outcome) {
+    case 'approve':
+    case 'approve_with_conditions':
+      return 'approved'
+    case 'reject':
+      return 'rejected'
+    case 'defer':
+      return 'awaiting_decision'
+  }
+}
 
 /** A board decision as recorded by a board member (web form and any future API alike). */
 export const decisionInput = z

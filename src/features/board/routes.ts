@@ -4,10 +4,10 @@ import { requirePermission } from '../../platform/http/auth.ts'
 import { type FormErrors, formErrors, formValue, parseWith } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
-import { dateFromParts } from '../register/forms.ts'
-import { DECISION_OUTCOMES } from '../register/lifecycle.ts'
+import { can } from '../../platform/auth/permissions.ts'
+import { dateFromParts } from '../../platform/http/forms.ts'
 import type { RegisterEntry } from '../register/model.ts'
-import { decisionInput } from './model.ts'
+import { DECISION_OUTCOMES, decisionInput } from './model.ts'
 import { DecisionRefused } from './service.ts'
 
 type Params = { id: string }
@@ -28,6 +28,13 @@ function decisionFromForm(body: Body) {
 
 export function boardRoutes(app: FastifyInstance, services: Services): void {
   const { register, board } = services
+
+  register.extensions.entryPanels.add({
+    id: 'decisions',
+    order: 20,
+    template: 'board/views/_decisions.njk',
+    load: async (user, entry) => ({ decisions: await board.decisionsFor(user, entry.id), canDecide: can(user.roles, 'decision:record') }),
+  })
 
   const render = (reply: FastifyReply, entry: RegisterEntry, values: Body, errors?: FormErrors) =>
     reply.view('board/views/decide.njk', {

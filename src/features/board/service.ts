@@ -2,10 +2,9 @@ import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
-import { stageAfterDecision } from '../register/lifecycle.ts'
-import { isUuid } from '../register/repository.ts'
+import { isUuid } from '../../platform/validation.ts'
 import type { RegisterService } from '../register/service.ts'
-import type { Decision, DecisionInput } from './model.ts'
+import { APPROVING, type Decision, type DecisionInput, stageAfterDecision } from './model.ts'
 
 /** The board may not decide now; `reason` is a message key. */
 export class DecisionRefused extends Error {
@@ -15,6 +14,20 @@ export class DecisionRefused extends Error {
 }
 
 export function createBoardService(db: Db, register: RegisterService) {
+  // The lifecycle's "approved" and "open conditions" facts come from the board's own tables.
+  register.extensions.provideFacts(async (q, organisationId, entryId) => {
+    const [row] = await q.query<{ approved: boolean; open_conditions: number }>(
+      `select
+         coalesce((select d.outcome = any($3::text[]) from decisions d
+                   where d.entry_id = $2 and d.organisation_id = $1
+                   order by d.decided_at desc, d.id desc limit 1), false) as approved,
+         (select count(*)::int from decision_conditions c
+           where c.entry_id = $2 and c.organisation_id = $1 and c.status = 'open') as open_conditions`,
+      [organisationId, entryId, APPROVING],
+    )
+    return { approved: row!.approved, openConditions: row!.open_conditions }
+  })
+
   return {
     async decisionsFor(user: CurrentUser, entryId: string): Promise<Decision[]> {
       const rows = await db.query<{

@@ -1,21 +1,7 @@
-import { formValue } from '../../platform/http/forms.ts'
+import { datePartsFrom, dateFromParts, formValue } from '../../platform/http/forms.ts'
 import type { RegisterEntry } from './model.ts'
 
 type Body = Record<string, unknown>
-
-/** Three GOV.UK date-input boxes → "YYYY-MM-DD"; all empty → undefined; nonsense stays nonsense for the schema to refuse. */
-export function dateFromParts(body: Body, name: string): string | undefined {
-  const parts = ['day', 'month', 'year'].map((p) => String(body[`${name}-${p}`] ?? '').trim())
-  if (parts.every((p) => p === '')) return undefined
-  const [day, month, year] = parts as [string, string, string]
-  return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
-}
-
-export function datePartsFrom(iso: string | null): Record<string, string> {
-  if (!iso) return {}
-  const [year, month, day] = iso.split('-')
-  return { year: year ?? '', month: String(Number(month)), day: String(Number(day)) }
-}
 
 /** A submitted entry form, as the types the shared schema expects. */
 export function entryFromForm(body: Body): Record<string, unknown> {

@@ -1,14 +1,8 @@
+import type { LifecycleFacts } from './extensions.ts'
 import type { Stage } from './model.ts'
 
-/** Facts about an entry that the lifecycle guards look at. */
-export interface LifecycleContext {
-  /** The latest board decision approved the use (with or without conditions). */
-  approved: boolean
-  /** Conditions of that approval not yet met or waived. */
-  openConditions: number
-  /** A screening has been completed. */
-  screened: boolean
-}
+/** Facts about an entry that the lifecycle guards look at, provided by other features. */
+export type LifecycleContext = LifecycleFacts
 
 /** Moves a person may make by hand. Approval and rejection happen only through a board decision. */
 const MOVES: Record<Stage, readonly Stage[]> = {
@@ -38,20 +32,4 @@ export function checkTransition(from: Stage, to: Stage, ctx: LifecycleContext): 
 /** The stages a person could move to now, each with whether the guards allow it. */
 export function nextStages(from: Stage, ctx: LifecycleContext): { stage: Stage; check: TransitionCheck }[] {
   return MOVES[from].map((stage) => ({ stage, check: checkTransition(from, stage, ctx) }))
-}
-
-export const DECISION_OUTCOMES = ['approve', 'approve_with_conditions', 'defer', 'reject'] as const
-export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number]
-
-/** Where a board decision leaves the entry. Deferral keeps it waiting for a later meeting. */
-export function stageAfterDecision(outcome: DecisionOutcome): Stage {
-  switch (outcome) {
-    case 'approve':
-    case 'approve_with_conditions':
-      return 'approved'
-    case 'reject':
-      return 'rejected'
-    case 'defer':
-      return 'awaiting_decision'
-  }
 }

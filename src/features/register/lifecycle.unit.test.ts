@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { checkTransition, nextStages, stageAfterDecision, type LifecycleContext } from './lifecycle.ts'
+import { checkTransition, nextStages, type LifecycleContext } from './lifecycle.ts'
 import { STAGES, type Stage } from './model.ts'
 
 const none: LifecycleContext = { approved: false, openConditions: 0, screened: false }
@@ -60,10 +60,4 @@ describe('lifecycle guards', () => {
     assert.deepEqual(moves.map((m) => [m.stage, m.check.ok]), [['pilot', true], ['live', false], ['retired', true]])
     assert.deepEqual(nextStages('retired', approved), [])
   })
-})
-
-describe('where a decision leaves an entry', () => {
-  for (const [outcome, stage] of [['approve', 'approved'], ['approve_with_conditions', 'approved'], ['reject', 'rejected'], ['defer', 'awaiting_decision']] as const) {
-    test(`${outcome} → ${stage}`, () => assert.equal(stageAfterDecision(outcome), stage))
-  }
 })

@@ -25,6 +25,8 @@ export type RiskTier = (typeof RISK_TIERS)[number]
 export interface RegisterEntry {
   id: string
   organisationId: string
+  /** Who proposed the entry (null for imported or system-made entries). */
+  createdBy: string | null
   name: string
   purpose: string
   serviceArea: string

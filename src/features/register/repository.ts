@@ -1,13 +1,13 @@
 import type { Queryable } from '../../platform/db/db.ts'
 import { isUuid } from '../../platform/validation.ts'
 import type { EntryInput, ListFilters, RegisterEntry, RiskTier, Stage } from './model.ts'
-import type { LifecycleContext } from './lifecycle.ts'
 
 /** All of the register's SQL. Every query is scoped by organisation. */
 
 interface Row {
   id: string
   organisation_id: string
+  created_by: string | null
   name: string
   purpose: string
   service_area: string
@@ -27,7 +27,7 @@ interface Row {
   updated_at: Date
 }
 
-const COLUMNS = `id, organisation_id, name, purpose, service_area, owner, supplier, technique, personal_data,
+const COLUMNS = `id, organisation_id, created_by, name, purpose, service_area, owner, supplier, technique, personal_data,
   special_category_data, decision_role, people_affected, human_oversight, stage, risk_tier,
   next_review_date, version, created_at, updated_at`
 
@@ -35,6 +35,7 @@ function toEntry(r: Row): RegisterEntry {
   return {
     id: r.id,
     organisationId: r.organisation_id,
+    createdBy: r.created_by,
     name: r.name,
     purpose: r.purpose,
     serviceArea: r.service_area,
@@ -70,8 +71,6 @@ const FIELD_COLUMNS: Record<keyof EntryInput, string> = {
   humanOversight: 'human_oversight',
   nextReviewDate: 'next_review_date',
 }
-
-export { isUuid }
 
 export async function findEntry(q: Queryable, organisationId: string, id: string, forUpdate = false): Promise<RegisterEntry | null> {
   if (!isUuid(id)) return null
@@ -164,20 +163,4 @@ export async function updateEntry(
     params,
   )
   return rows[0] ? toEntry(rows[0]) : null
-}
-
-export async function lifecycleContext(q: Queryable, organisationId: string, entryId: string): Promise<LifecycleContext> {
-  const [row] = await q.query<{ approved: boolean; open_conditions: number; screened: boolean }>(
-    `select
-       coalesce((select d.outcome in ('approve', 'approve_with_conditions') from decisions d
-                 where d.entry_id = $2 and d.organisation_id = $1
-                 order by d.decided_at desc, d.id desc limit 1), false) as approved,
-       (select count(*)::int from decision_conditions c
-         where c.entry_id = $2 and c.organisation_id = $1 and c.status = 'open') as open_conditions,
-       exists (select 1 from assessments a where a.entry_id = $2 and a.organisation_id = $1
-               and a.set_id = 'screening' and a.outcome is not null
-               and a.status in ('submitted', 'signed_off', 'needs_review')) as screened`,
-    [organisationId, entryId],
-  )
-  return { approved: row!.approved, openConditions: row!.open_conditions, screened: row!.screened }
 }

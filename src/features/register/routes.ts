@@ -15,12 +15,13 @@ import { z } from 'zod'
 type Params = { id: string }
 type Body = Record<string, unknown>
 
-/** Banners a page may show after a redirect; anything else in ?done= is ignored. */
-const DONE_MESSAGES = new Set(['created', 'updated', 'stage', 'screened', 'decided', 'condition', 'drafted', 'saved', 'published'])
-
+/**
+ * The banner a page shows after a redirect: ?done=<name> shows the message "done.<name>" when
+ * there is one (any feature may redirect here with its own), anything else is ignored.
+ */
 export function doneMessage(request: FastifyRequest): string | undefined {
-  const done = (request.query as Record<string, string | undefined>).done
-  return done && DONE_MESSAGES.has(done) ? t(`done.${done}`) : undefined
+  const done = (request.query as Record<string, unknown>).done
+  return typeof done === 'string' && /^[a-z][a-zA-Z]{0,40}$/.test(done) && hasMessage(`done.${done}`) ? t(`done.${done}`) : undefined
 }
 
 function formOptions() {
@@ -88,27 +89,18 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   app.get<{ Params: Params }>('/register/:id', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
     const entry = await register.get(user, request.params.id)
-    const [lifecycle, audit, screening, decisions, record] = await Promise.all([
+    const [lifecycle, audit, panels] = await Promise.all([
       register.lifecycle(user, entry),
       register.audit(user, entry.id),
-      services.assessments.screeningFor(user, entry.id),
-      services.board.decisionsFor(user, entry.id),
-      services.transparency.recordFor(user, entry.id),
+      register.extensions.entryPanels.load(user, entry),
     ])
     return reply.view('register/views/show.njk', {
       pageTitle: entry.name,
       entry,
       lifecycle,
       audit,
-      screening,
-      decisions,
-      record,
-      can: {
-        write: can(user.roles, 'register:write'),
-        screen: can(user.roles, 'assessment:answer'),
-        decide: can(user.roles, 'decision:record'),
-        transparency: can(user.roles, 'transparency:edit'),
-      },
+      panels,
+      can: { write: can(user.roles, 'register:write') },
       flash: doneMessage(request),
       stageError: refusalMessage(request),
     })

@@ -2,6 +2,7 @@ import { auditTrail, diff, recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
+import { createRegisterExtensions } from './extensions.ts'
 import { checkTransition, nextStages } from './lifecycle.ts'
 import {
   EDITABLE_FIELDS, type EntryUpdate, type ListFilters, type NewEntryInput, type RegisterEntry, type Stage,
@@ -26,6 +27,7 @@ type SystemPatch = Partial<Pick<RegisterEntry, 'stage' | 'riskTier' | 'nextRevie
 const SYSTEM_FIELDS = ['stage', 'riskTier', 'nextReviewDate'] as const
 
 export function createRegisterService(db: Db) {
+  const extensions = createRegisterExtensions()
   async function mustFind(q: Queryable, user: CurrentUser, id: string, forUpdate = false) {
     const entry = await repo.findEntry(q, user.organisationId, id, forUpdate)
     if (!entry) throw notFound()
@@ -51,6 +53,8 @@ export function createRegisterService(db: Db) {
   }
 
   return {
+    /** Where other features plug in: lifecycle facts and entry-page panels. */
+    extensions,
     list: (user: CurrentUser, filters: ListFilters) => repo.listEntries(db, user.organisationId, filters),
     serviceAreas: (user: CurrentUser) => repo.serviceAreas(db, user.organisationId),
     get: (user: CurrentUser, id: string) => mustFind(db, user, id),
@@ -94,14 +98,14 @@ export function createRegisterService(db: Db) {
     async transition(user: CurrentUser, id: string, to: Stage): Promise<RegisterEntry> {
       return db.transaction(async (tx) => {
         const entry = await mustFind(tx, user, id, true)
-        const check = checkTransition(entry.stage, to, await repo.lifecycleContext(tx, user.organisationId, id))
+        const check = checkTransition(entry.stage, to, await extensions.facts(tx, user.organisationId, id))
         if (!check.ok) throw new TransitionRefused(check.reason)
         return applyChange(tx, user, entry, { stage: to }, 'stage_changed')
       })
     },
 
     async lifecycle(user: CurrentUser, entry: RegisterEntry) {
-      const ctx = await repo.lifecycleContext(db, user.organisationId, entry.id)
+      const ctx = await extensions.facts(db, user.organisationId, entry.id)
       return { ctx, moves: nextStages(entry.stage, ctx) }
     },
 

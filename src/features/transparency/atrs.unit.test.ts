@@ -22,6 +22,7 @@ function entry(overrides: Partial<RegisterEntry> = {}): RegisterEntry {
   return {
     id: 'e1',
     organisationId: 'o1',
+    createdBy: null,
     name: 'Rent arrears prioritisation model',
     purpose:
       'Ranks tenants in rent arrears so that income officers contact those most at risk first. It runs every night on rent account data.',

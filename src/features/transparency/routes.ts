@@ -8,7 +8,7 @@ import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
 import type { RegisterEntry } from '../register/model.ts'
 import { ATRS_FIELDS, type AtrsFields } from './atrs.ts'
-import { RecordRefused, StaleRecordError, type WorkingRecord } from './service.ts'
+import { PUBLISHABLE_STAGES, RecordRefused, StaleRecordError, type WorkingRecord } from './service.ts'
 
 type Params = { id: string }
 type Body = Record<string, unknown>
@@ -28,6 +28,23 @@ export function fieldSections() {
 
 export function transparencyRoutes(app: FastifyInstance, services: Services): void {
   const { register, transparency } = services
+
+  register.extensions.entryPanels.add({
+    id: 'transparency',
+    order: 30,
+    template: 'transparency/views/_record.njk',
+    load: async (user, entry) => ({
+      record: await transparency.recordFor(user, entry.id),
+      canEdit: can(user.roles, 'transparency:edit'),
+      draftable: PUBLISHABLE_STAGES.includes(entry.stage),
+    }),
+  })
+  services.assessments.resultsPanels.add({
+    id: 'atrs',
+    order: 10,
+    template: 'transparency/views/_answers.njk',
+    load: async (user, entry) => ({ linked: await transparency.linkedFields(user, entry.id) }),
+  })
 
   const render = (reply: FastifyReply, entry: RegisterEntry, record: WorkingRecord, values: AtrsFields,
     opts: { errors?: Record<string, string>; stale?: boolean; flash?: string } = {}) => {

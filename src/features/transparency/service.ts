@@ -12,7 +12,7 @@ import {
 } from './atrs.ts'
 
 /** Stages in which an entry's record may be drafted and published: after an approval. */
-const PUBLISHABLE_STAGES: readonly Stage[] = ['approved', 'pilot', 'live', 'retired']
+export const PUBLISHABLE_STAGES: readonly Stage[] = ['approved', 'pilot', 'live', 'retired']
 
 export class RecordRefused extends Error {
   constructor(readonly reason: string, readonly missing: Completeness['missing'] = []) {

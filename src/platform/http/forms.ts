@@ -50,3 +50,17 @@ export const formValue = {
     return v === '' ? undefined : v
   },
 }
+
+/** Three GOV.UK date-input boxes → "YYYY-MM-DD"; all empty → undefined; nonsense stays nonsense for the schema to refuse. */
+export function dateFromParts(body: Record<string, unknown>, name: string): string | undefined {
+  const parts = ['day', 'month', 'year'].map((p) => String(body[`${name}-${p}`] ?? '').trim())
+  if (parts.every((p) => p === '')) return undefined
+  const [day, month, year] = parts as [string, string, string]
+  return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
+}
+
+export function datePartsFrom(iso: string | null): Record<string, string> {
+  if (!iso) return {}
+  const [year, month, day] = iso.split('-')
+  return { year: year ?? '', month: String(Number(month)), day: String(Number(day)) }
+}

@@ -1,16 +1,49 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import en from './en.json' with { type: 'json' }
 
 /**
- * Every piece of user-facing text goes through t(). Messages live in one JSON file per
- * language; Welsh (cy.json) is a matter of adding that file and choosing the language.
+ * Every piece of user-facing text goes through t(). Messages live in JSON files per language:
+ * the platform's (`platform/i18n/en.json`) and each feature's own (`features/<feature>/messages.en.json`),
+ * merged at start-up; a key defined twice stops start-up. Welsh (cy) is a matter of adding the
+ * same files for cy and choosing the language.
  */
 export type Lang = 'en'
-const catalogues: Record<Lang, Record<string, string>> = { en }
+
+const featuresDir = join(dirname(fileURLToPath(import.meta.url)), '../../features')
+
+function loadCatalogue(lang: Lang, base: Record<string, string>): Record<string, string> {
+  const merged: Record<string, string> = { ...base }
+  for (const feature of readdirSync(featuresDir).sort()) {
+    const file = join(featuresDir, feature, `messages.${lang}.json`)
+    if (!existsSync(file)) continue
+    const messages = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+    for (const [key, text] of Object.entries(messages)) {
+      if (typeof text !== 'string') throw new Error(`${file}: message "${key}" is not a string`)
+      if (key in merged) throw new Error(`${file}: message "${key}" is defined twice`)
+      merged[key] = text
+    }
+  }
+  return merged
+}
+
+const catalogues: Record<Lang, Record<string, string>> = { en: loadCatalogue('en', en) }
+const plurals: Record<Lang, Intl.PluralRules> = { en: new Intl.PluralRules('en-GB') }
 
 export type Vars = Record<string, string | number | null | undefined>
 
+/**
+ * A message with {name} placeholders filled. When vars has a numeric `count` and the catalogue
+ * has "<key>.<plural category>" (key.one, key.other…), that form is used: "1 entry", "2 entries".
+ */
 export function translate(lang: Lang, key: string, vars?: Vars): string {
-  const template = catalogues[lang][key]
+  const catalogue = catalogues[lang]
+  let template = catalogue[key]
+  if (vars && typeof vars.count === 'number') {
+    const form = catalogue[`${key}.${plurals[lang].select(vars.count)}`] ?? catalogue[`${key}.other`]
+    if (form !== undefined) template = form
+  }
   if (template === undefined) return key
   if (!vars) return template
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
@@ -25,5 +58,11 @@ export function t(key: string, vars?: Vars): string {
 }
 
 export function hasMessage(key: string, lang: Lang = 'en'): boolean {
-  return catalogues[lang][key] !== undefined
+  const catalogue = catalogues[lang]
+  return catalogue[key] !== undefined || catalogue[`${key}.other`] !== undefined
+}
+
+/** Every key of a language's catalogue (for the test that checks every key used exists). */
+export function messageKeys(lang: Lang = 'en'): string[] {
+  return Object.keys(catalogues[lang])
 }

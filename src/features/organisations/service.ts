@@ -1,0 +1,51 @@
+import { recordAudit } from '../../platform/audit.ts'
+import type { CurrentUser } from '../../platform/auth/store.ts'
+import type { Db, Queryable } from '../../platform/db/db.ts'
+import { notFound } from '../../platform/http/errors.ts'
+import type { NewOrganisationInput, Organisation } from './model.ts'
+import * as repo from './repository.ts'
+
+/** The organisation already exists (its slug is taken). */
+export class OrganisationExists extends Error {
+  constructor(readonly slug: string) {
+    super(`An organisation with the slug "${slug}" already exists`)
+  }
+}
+
+export function createOrganisationService(db: Db) {
+  return {
+    /** The organisation by id; `q` lets another feature read it inside its own transaction. */
+    async get(id: string, q: Queryable = db): Promise<Organisation> {
+      const org = await repo.findById(q, id)
+      if (!org) throw notFound()
+      return org
+    },
+    bySlug: (slug: string, q: Queryable = db): Promise<Organisation | null> => repo.findBySlug(q, slug),
+    list: (): Promise<Organisation[]> => repo.listAll(db),
+    count: (): Promise<number> => repo.count(db),
+
+    async create(input: NewOrganisationInput): Promise<Organisation> {
+      return db.transaction(async (tx) => {
+        if (await repo.findBySlug(tx, input.slug)) throw new OrganisationExists(input.slug)
+        return repo.insert(tx, input)
+      })
+    },
+
+    /** An admin turns separation of duties on or off for their organisation; audited. */
+    async setSeparationOfDuties(user: CurrentUser, on: boolean): Promise<Organisation> {
+      return db.transaction(async (tx) => {
+        const before = await repo.findById(tx, user.organisationId)
+        if (!before) throw notFound()
+        const after = await repo.setSeparationOfDuties(tx, user.organisationId, on)
+        if (before.separationOfDuties !== on) {
+          await recordAudit(tx, {
+            organisationId: user.organisationId, actorId: user.id, entityType: 'organisation', entityId: user.organisationId,
+            action: 'settings_changed', changes: { separationOfDuties: { from: before.separationOfDuties, to: on } },
+          })
+        }
+        return after!
+      })
+    },
+  }
+}
+export type OrganisationService = ReturnType<typeof createOrganisationService>
