@@ -1,23 +1,53 @@
 import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { requirePermission } from '../../platform/http/auth.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
+import { errorResponses } from '../../platform/http/openapi.ts'
 import { t } from '../../platform/i18n/i18n.ts'
+import { RISK_TIERS } from '../register/model.ts'
 import type { Services } from '../../services.ts'
 import { StaleAssessmentError } from './service.ts'
 
+const STATUSES = ['not_started', 'draft', 'submitted', 'signed_off', 'returned', 'needs_review'] as const
+
+const outcome = z.object({
+  tier: z.enum(RISK_TIERS),
+  flags: z.array(z.object({ id: z.string(), label: z.string(), reasons: z.array(z.string()) })),
+  actions: z.array(z.object({ level: z.enum(['MUST', 'SHOULD', 'COULD']), text: z.string(), reason: z.string(), source: z.string(), ruleId: z.string() })),
+  firedRules: z.array(z.object({ id: z.string(), reason: z.string(), source: z.string(), tier: z.enum(RISK_TIERS).optional() })),
+}).meta({ id: 'Outcome', description: 'The derived tier, flags and required actions, each with its reason and source' })
+
+const answers = z.record(z.string(), z.unknown(), { error: 'assessments.errors.answersObject' })
+  .describe('Question id → answer (boolean, string, string[], number or, for a repeating group, an array of objects)')
+
+const params = z.object({ id: z.uuid().describe('The entry id') })
+const setParams = params.extend({ setId: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).describe('Question set id, e.g. intake, screening, dpia') })
+
 const putBody = z.object({
-  answers: z.record(z.string(), z.unknown(), { error: 'assessments.errors.answersObject' }),
-  submit: z.boolean().default(false),
-  /** Optional: the assessment version the answers were based on; a stale one gets 409. */
-  version: z.number().int().min(0).optional(),
+  answers,
+  submit: z.boolean({ error: 'assessments.errors.submitFlag' }).default(false),
+  version: z.number({ error: 'assessments.errors.versionRequired' }).int('assessments.errors.versionRequired').min(0, 'assessments.errors.versionRequired')
+    .describe('The assessment version the answers are based on (0 when there is none yet, from GET); a stale one gets 409'),
 })
 
 /** JSON API for assessments: the same service, permissions and checks as the pages. */
-export function assessmentApi(app: FastifyInstance, services: Services): void {
+export function assessmentApi(scope: FastifyInstance, services: Services): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>()
   const { register, assessments } = services
 
-  app.get<{ Params: { id: string } }>('/api/v1/entries/:id/assessments', async (request) => {
+  app.get('/api/v1/entries/:id/assessments', {
+    schema: {
+      summary: "An entry's assessments and its derived risk tier", tags: ['assessments'], params,
+      response: {
+        200: z.object({
+          riskTier: z.enum(RISK_TIERS).nullable(),
+          assessments: z.array(z.object({ set: z.string(), setVersion: z.number().int(), status: z.enum(STATUSES), outcome: outcome.nullable(), updatedAt: z.date() })),
+        }),
+        ...errorResponses({ 401: 'Not signed in', 404: 'No such entry in your organisation' }),
+      },
+    },
+  }, async (request) => {
     const user = requirePermission(request, 'register:read')
     const entry = await register.get(user, request.params.id)
     const stored = await assessments.all(user, entry.id)
@@ -27,28 +57,50 @@ export function assessmentApi(app: FastifyInstance, services: Services): void {
     }
   })
 
-  app.get<{ Params: { id: string; setId: string } }>('/api/v1/entries/:id/assessments/:setId', async (request) => {
+  app.get('/api/v1/entries/:id/assessments/:setId', {
+    schema: {
+      summary: 'One assessment, with answers prefilled from every other set', tags: ['assessments'], params: setParams,
+      response: {
+        200: z.object({
+          set: z.string(), setVersion: z.number().int(), status: z.enum(STATUSES),
+          version: z.number().int().describe('Send this back with PUT'), answers, outcome: outcome.nullable(),
+        }),
+        ...errorResponses({ 401: 'Not signed in', 404: 'No such entry or question set' }),
+      },
+    },
+  }, async (request) => {
     const user = requirePermission(request, 'register:read')
     const entry = await register.get(user, request.params.id)
     const set = assessments.setNamed(request.params.setId)
     const a = await assessments.assessmentFor(user, entry.id, set.id)
     return {
-      set: set.id, setVersion: a?.setVersion ?? set.version, status: a?.status ?? 'not_started', version: a?.version ?? 0,
+      set: set.id, setVersion: a?.setVersion ?? set.version, status: a?.status ?? ('not_started' as const), version: a?.version ?? 0,
       answers: await assessments.prefill(user, entry, set.id), outcome: a?.outcome ?? null,
     }
   })
 
-  app.put<{ Params: { id: string; setId: string } }>('/api/v1/entries/:id/assessments/:setId', async (request, reply) => {
+  app.put('/api/v1/entries/:id/assessments/:setId', {
+    schema: {
+      summary: 'Save answers (merged with the answers the entry has), as a draft or submitted', tags: ['assessments'],
+      params: setParams, body: putBody,
+      response: {
+        200: z.object({ set: z.string(), setVersion: z.number().int(), status: z.enum(STATUSES), version: z.number().int(), outcome }),
+        409: z.object({ error: z.string(), version: z.number().int() }).describe('Someone saved the assessment since `version`; `version` is the one stored now'),
+        ...errorResponses({
+          400: 'Wrong answers, or unanswered required questions when submitting, or no `version`; `fields` names each',
+          401: 'Not signed in', 403: 'Your role or token may not answer assessments', 404: 'No such entry or question set',
+        }),
+      },
+    },
+  }, async (request, reply) => {
     const user = requirePermission(request, 'assessment:answer')
     const entry = await register.get(user, request.params.id)
     const set = assessments.setNamed(request.params.setId)
-    const body = putBody.safeParse(request.body ?? {})
-    if (!body.success) throw new ValidationError({ answers: t('assessments.errors.answersObject') })
     // The API merges: questions the request leaves out keep the answers the entry already has.
-    const merged = { ...(await assessments.prefill(user, entry, set.id)), ...body.data.answers }
+    const merged = { ...(await assessments.prefill(user, entry, set.id)), ...request.body.answers }
     let result
     try {
-      result = await assessments.save(user, entry.id, set.id, merged, body.data.submit ? 'submit' : 'save', body.data.version)
+      result = await assessments.save(user, entry.id, set.id, merged, request.body.submit ? 'submit' : 'save', request.body.version)
     } catch (err) {
       if (err instanceof StaleAssessmentError) {
         return reply.code(409).send({ error: t('assessments.errors.stale'), version: err.version })
@@ -56,6 +108,7 @@ export function assessmentApi(app: FastifyInstance, services: Services): void {
       throw err
     }
     if (!result.ok) throw new ValidationError(Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)])))
-    return { set: set.id, setVersion: set.version, status: result.status, outcome: result.outcome }
+    const saved = await assessments.assessmentFor(user, entry.id, set.id)
+    return { set: set.id, setVersion: set.version, status: result.status, version: saved?.version ?? 0, outcome: result.outcome }
   })
 }

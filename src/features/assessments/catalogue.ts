@@ -1,4 +1,5 @@
-import { loadQuestionSets, type QuestionSet } from './questionSet.ts'
+import { loadQuestionSets } from './questionSet/load.ts'
+import type { QuestionSet } from './questionSet/schema.ts'
 
 /** The question sets found under content/assessments, every version of each. */
 export interface QuestionSetCatalogue {

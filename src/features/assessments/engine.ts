@@ -5,8 +5,8 @@
  */
 import { RISK_TIERS } from '../register/model.ts'
 import type { RiskTier } from '../register/model.ts'
-import { ACTION_LEVELS, SCALE_MAX, SCALE_MIN, allQuestions, isRealDate } from './questionSet.ts'
-import type { ActionLevel, Condition, GroupField, Question, QuestionSet } from './questionSet.ts'
+import { ACTION_LEVELS, SCALE_MAX, SCALE_MIN, allQuestions, isRealDate } from './questionSet/schema.ts'
+import type { ActionLevel, Condition, GroupField, Question, QuestionSet } from './questionSet/schema.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 
 /** The answer to one field of one item of a repeating group. */
@@ -135,7 +135,11 @@ function parseNumber(raw: unknown): number | undefined {
   return /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(cleaned) ? Number(cleaned) : undefined
 }
 
-function parseOne(question: Question | GroupField, raw: unknown): Parsed {
+/**
+ * One answer from raw input. `label` is how messages name the field: the question's own words,
+ * or a group field with its item ("Level (Risk 2)").
+ */
+function parseOne(question: Question | GroupField, raw: unknown, label: string = question.text): Parsed {
   if (isEmpty(raw)) return { value: undefined }
   const optionValues = question.options?.map((o) => o.value) ?? []
 
@@ -145,48 +149,48 @@ function parseOne(question: Question | GroupField, raw: unknown): Parsed {
       const word = typeof raw === 'string' ? raw.trim().toLowerCase() : ''
       if (word === 'yes' || word === 'true') return { value: true }
       if (word === 'no' || word === 'false') return { value: false }
-      return { error: t('answers.errors.yesNo') }
+      return { error: t('answers.errors.yesNo', { label }) }
     }
     case 'single': {
       const value = typeof raw === 'string' ? raw.trim() : undefined
-      return value !== undefined && optionValues.includes(value) ? { value } : { error: t('answers.errors.single') }
+      return value !== undefined && optionValues.includes(value) ? { value } : { error: t('answers.errors.single', { label }) }
     }
     case 'multiple': {
       const items = Array.isArray(raw) ? raw : [raw]
-      if (!items.every((item): item is string => typeof item === 'string')) return { error: t('answers.errors.multiple') }
+      if (!items.every((item): item is string => typeof item === 'string')) return { error: t('answers.errors.multiple', { label }) }
       const chosen = new Set(items.map((item) => item.trim()).filter((item) => item !== ''))
-      if (![...chosen].every((item) => optionValues.includes(item))) return { error: t('answers.errors.multiple') }
+      if (![...chosen].every((item) => optionValues.includes(item))) return { error: t('answers.errors.multiple', { label }) }
       const exclusive = question.options?.find((o) => o.exclusive && chosen.has(o.value))
-      if (exclusive && chosen.size > 1) return { error: t('answers.errors.exclusive', { label: exclusive.label }) }
+      if (exclusive && chosen.size > 1) return { error: t('answers.errors.exclusive', { label, option: exclusive.label }) }
       // Keep the options' order, so equal selections are stored equally.
       return { value: optionValues.filter((v) => chosen.has(v)) }
     }
     case 'text':
     case 'long_text': {
-      if (typeof raw !== 'string') return { error: t('answers.errors.text') }
+      if (typeof raw !== 'string') return { error: t('answers.errors.text', { label }) }
       const value = raw.trim()
       const max = question.kind === 'text' ? TEXT_MAX_LENGTH : LONG_TEXT_MAX_LENGTH
-      return value.length > max ? { error: t('answers.errors.tooLong', { max: max.toLocaleString('en-GB') }) } : { value }
+      return value.length > max ? { error: t('answers.errors.tooLong', { label, max: max.toLocaleString('en-GB') }) } : { value }
     }
     case 'number': {
       const value = parseNumber(raw)
-      return value === undefined ? { error: t('answers.errors.number') } : { value }
+      return value === undefined ? { error: t('answers.errors.number', { label }) } : { value }
     }
     case 'scale': {
       const value = parseNumber(raw)
       return value !== undefined && Number.isInteger(value) && value >= SCALE_MIN && value <= SCALE_MAX
         ? { value }
-        : { error: t('answers.errors.scale', { min: SCALE_MIN, max: SCALE_MAX }) }
+        : { error: t('answers.errors.scale', { label, min: SCALE_MIN, max: SCALE_MAX }) }
     }
     case 'date': {
       if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw.trim())) {
-        return { error: t('answers.errors.dateFormat') }
+        return { error: t('answers.errors.dateFormat', { label }) }
       }
       const value = raw.trim()
-      return isRealDate(value) ? { value } : { error: t('answers.errors.realDate') }
+      return isRealDate(value) ? { value } : { error: t('answers.errors.realDate', { label }) }
     }
     case 'group':
-      return { error: t('answers.errors.list') } // groups are parsed by parseGroup
+      return { error: t('answers.errors.list', { label }) } // groups are parsed by parseGroup
   }
 }
 
@@ -203,7 +207,7 @@ type GroupParsed = { value: GroupItem[] | undefined; errors: Record<string, stri
  * an array of items in display order, each an object `{ <fieldId>: value }`. Form values are
  * strings or string arrays, as for questions; JSON values may be typed (true, 3, ["a"]).
  * A form names its inputs `q_<groupId>__<index>__<fieldId>`; the route collects them (see
- * groupItemsFromForm) into `raw[groupId] = [{...}, {...}]` in index order before calling
+ * answersFromBody in forms.ts) into `raw[groupId] = [{...}, {...}]` in index order before calling
  * parseAnswers. Unknown keys inside an item are ignored.
  *
  * - An item whose fields are all empty is dropped (the blank "add another" row).
@@ -232,7 +236,8 @@ function parseGroup(question: Question, raw: unknown): GroupParsed {
     const item: GroupItem = {}
     for (const field of fields) {
       const key = `${id}.${index}.${field.id}`
-      const result = parseOne(field, own(rawItem as Record<string, unknown>, field.id))
+      const result = parseOne(field, own(rawItem as Record<string, unknown>, field.id),
+        t('answers.fieldOfItem', { field: field.text, item: label, n: index + 1 }))
       if ('error' in result) errors[key] = result.error
       else if (result.value !== undefined) item[field.id] = result.value
       else if (field.required) errors[key] = requiredFieldMessage(field, label, index + 1)
@@ -240,33 +245,12 @@ function parseGroup(question: Question, raw: unknown): GroupParsed {
     items.push(item)
   })
   if (question.maxItems !== undefined && items.length > question.maxItems) {
-    errors[id] = t('answers.errors.maxItems', { max: question.maxItems, item: label })
+    errors[id] = t('answers.errors.maxItems', { count: question.maxItems, max: question.maxItems, item: label })
   } else if (question.minItems !== undefined && items.length > 0 && items.length < question.minItems) {
-    errors[id] = t('answers.errors.minItems', { min: question.minItems, item: label })
+    errors[id] = t('answers.errors.minItems', { count: question.minItems, min: question.minItems, item: label })
   }
   if (Object.keys(errors).length) return { value: undefined, errors }
   return { value: items.length ? items : undefined, errors }
-}
-
-/**
- * Collect the fields of an HTML form into group items: keys `<groupId>__<index>__<fieldId>`
- * (with any `q_` prefix already removed) become `[{ fieldId: value }, ...]` in index order.
- * Returns undefined when the form has no field of the group. A helper for the documented contract.
- */
-export function groupItemsFromForm(fields: Record<string, unknown>, groupId: string): Record<string, unknown>[] | undefined {
-  const byIndex = new Map<number, Record<string, unknown>>()
-  const prefix = `${groupId}__`
-  for (const [key, value] of Object.entries(fields)) {
-    if (!key.startsWith(prefix)) continue
-    const m = /^(\d{1,4})__([a-z][a-z0-9_]*)$/.exec(key.slice(prefix.length))
-    if (!m) continue
-    const index = Number(m[1])
-    const item = byIndex.get(index) ?? {}
-    item[m[2] as string] = value
-    byIndex.set(index, item)
-  }
-  if (byIndex.size === 0) return undefined
-  return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, item]) => item)
 }
 
 /**

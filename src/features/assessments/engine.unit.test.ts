@@ -8,7 +8,6 @@ import {
   atrsFieldsFromAnswers,
   evaluate,
   evaluateCondition,
-  groupItemsFromForm,
   isAsked,
   missingRequired,
   parseAnswers,
@@ -16,8 +15,10 @@ import {
   tierRank,
 } from './engine.ts'
 import type { AnswerValue, Answers, FieldValue, GroupItem } from './engine.ts'
-import { allQuestions, loadQuestionSet, loadQuestionSets, parseQuestionSet } from './questionSet.ts'
-import type { Condition, GroupField, Question, QuestionSet } from './questionSet.ts'
+import { answersFromBody } from './forms.ts'
+import { loadQuestionSet, loadQuestionSets, parseQuestionSet } from './questionSet/load.ts'
+import { allQuestions } from './questionSet/schema.ts'
+import type { Condition, GroupField, Question, QuestionSet } from './questionSet/schema.ts'
 
 const screening = await loadQuestionSet('content/assessments/screening/v1.yaml')
 
@@ -395,23 +396,24 @@ describe('parseAnswers', () => {
     })
   }
 
+  // Each message names the question in its own words (and, for lengths and ranges, the limit).
   const bad: [string, string, unknown, string][] = [
-    ['yes_no that is neither', 'a', 'maybe', 'Select yes or no'],
-    ['yes_no given a number', 'a', 1, 'Select yes or no'],
-    ['single not among the options', 'colour', 'green', 'Select one of the options'],
-    ['single given a list', 'colour', ['red', 'blue'], 'Select one of the options'],
-    ['multiple with an unknown value', 'pets', ['cat', 'fish'], 'Select from the options shown'],
-    ['multiple with a non-string', 'pets', [1], 'Select from the options shown'],
-    ['multiple with the exclusive option and another', 'pets', ['none', 'cat'], 'Select "No pets" or other options, not both'],
-    ['number that is not a number', 'count', 'twelve', 'Enter a number'],
-    ['number that is not finite', 'count', Infinity, 'Enter a number'],
-    ['scale above 5', 'confidence', '6', 'Enter a whole number from 0 to 5'],
-    ['scale with a fraction', 'confidence', '2.5', 'Enter a whole number from 0 to 5'],
-    ['scale below 0', 'confidence', -1, 'Enter a whole number from 0 to 5'],
-    ['date in another format', 'when', '29/02/2024', 'Enter a date in the format YYYY-MM-DD'],
-    ['date that does not exist', 'when', '2023-02-29', 'Enter a real date'],
-    ['long text that is not text', 'notes', { x: 1 }, 'Enter your answer as text'],
-    ['long text that is too long', 'notes', 'x'.repeat(20001), 'Answer must be 20,000 characters or fewer'],
+    ['yes_no that is neither', 'a', 'maybe', 'Select yes or no for ‘A?’'],
+    ['yes_no given a number', 'a', 1, 'Select yes or no for ‘A?’'],
+    ['single not among the options', 'colour', 'green', 'Select one of the options for ‘Colour?’'],
+    ['single given a list', 'colour', ['red', 'blue'], 'Select one of the options for ‘Colour?’'],
+    ['multiple with an unknown value', 'pets', ['cat', 'fish'], 'Select from the options shown for ‘Pets?’'],
+    ['multiple with a non-string', 'pets', [1], 'Select from the options shown for ‘Pets?’'],
+    ['multiple with the exclusive option and another', 'pets', ['none', 'cat'], 'For ‘Pets?’, select "No pets" or other options, not both'],
+    ['number that is not a number', 'count', 'twelve', 'Enter a number for ‘How many?’'],
+    ['number that is not finite', 'count', Infinity, 'Enter a number for ‘How many?’'],
+    ['scale above 5', 'confidence', '6', 'Enter a whole number from 0 to 5 for ‘How sure?’'],
+    ['scale with a fraction', 'confidence', '2.5', 'Enter a whole number from 0 to 5 for ‘How sure?’'],
+    ['scale below 0', 'confidence', -1, 'Enter a whole number from 0 to 5 for ‘How sure?’'],
+    ['date in another format', 'when', '29/02/2024', 'Enter ‘When?’ as a date in the format YYYY-MM-DD'],
+    ['date that does not exist', 'when', '2023-02-29', '‘When?’ must be a real date'],
+    ['long text that is not text', 'notes', { x: 1 }, 'Enter your answer to ‘Notes?’ as text'],
+    ['long text that is too long', 'notes', 'x'.repeat(20001), '‘Notes?’ must be 20,000 characters or fewer'],
   ]
   for (const [name, id, raw, message] of bad) {
     it(`rejects ${name}`, () => {
@@ -577,9 +579,9 @@ describe('repeating groups', () => {
       risks: [{ name: 'Drift', level: 'severe' }, {}, { level: 'low', score: '9' }],
     })
     assert.deepEqual(errors, {
-      'risks.0.level': 'Select one of the options',
+      'risks.0.level': 'Select one of the options for ‘Level (Risk 1)’',
       'risks.2.name': 'Enter "Name" for Risk 3',
-      'risks.2.score': 'Enter a whole number from 0 to 5',
+      'risks.2.score': 'Enter a whole number from 0 to 5 for ‘Score (Risk 3)’',
     })
     assert.equal(answers.risks, undefined)
   })
@@ -601,10 +603,24 @@ describe('repeating groups', () => {
     assert.deepEqual(parseAnswers(withGroup, { risks: ['Drift'] }).errors, { 'risks.0': 'Enter Risk 1 in the rows shown' })
   })
 
-  it('collects form fields q_<group>__<index>__<field> into rows, in index order', () => {
-    const body = { 'risks__10__name': 'C', 'risks__2__name': 'B', 'risks__2__level': 'low', 'risks__0__areas': ['data'], 'other__0__name': 'x', 'risks__x__name': 'bad' }
-    assert.deepEqual(groupItemsFromForm(body, 'risks'), [{ areas: ['data'] }, { name: 'B', level: 'low' }, { name: 'C' }])
-    assert.equal(groupItemsFromForm({}, 'risks'), undefined)
+  it('the form collects q_<group>__<index>__<field> into rows, in index order (answersFromBody, as the routes use it)', () => {
+    const body = {
+      q_risks__10__name: 'C', q_risks__2__name: 'B', q_risks__2__level: 'low', q_risks__0__areas: ['data'], q_other__0__name: 'x',
+      q_risks__x__name: 'bad', q_uses_data: 'yes', _csrf: 'token', intent: 'save',
+    }
+    const raw = answersFromBody(body)
+    assert.deepEqual(raw.risks, [{ areas: ['data'] }, { name: 'B', level: 'low' }, { name: 'C' }])
+    assert.deepEqual(raw.other, [{ name: 'x' }])
+    assert.equal(raw.uses_data, 'yes')
+    assert.ok(!('_csrf' in raw) && !('intent' in raw))
+    assert.equal(Object.getPrototypeOf(raw), null)
+    assert.deepEqual({ ...answersFromBody({ _csrf: 'x' }) }, {})
+    // And parseAnswers takes the rows as they come: the blank row is dropped, the rest renumbered.
+    const { answers, errors } = parseAnswers(withGroup, answersFromBody({
+      q_risks__0__name: 'Drift', q_risks__0__level: 'high', q_risks__1__name: '', q_risks__2__name: 'Bias', q_risks__2__level: 'low',
+    }))
+    assert.deepEqual(errors, {})
+    assert.deepEqual(answers.risks, [{ name: 'Drift', level: 'high' }, { name: 'Bias', level: 'low' }])
   })
 
   it('a required group needs max(1, minItems) items', () => {

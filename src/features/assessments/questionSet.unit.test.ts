@@ -4,18 +4,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { stringify } from 'yaml'
-import {
-  ATRS_LINK_KEYS,
-  QuestionSetError,
-  allQuestions,
-  loadQuestionSet,
-  loadQuestionSets,
-  loadSharedLibrary,
-  parseQuestionSet,
-  parseSharedQuestions,
-  sharedQuestionIds,
-} from './questionSet.ts'
-import type { SharedLibrary } from './questionSet.ts'
+import { ContentError } from '../../platform/content/index.ts'
+import { loadQuestionSet, loadQuestionSets, loadSharedLibrary, parseQuestionSet, parseSharedQuestions } from './questionSet/load.ts'
+import { ATRS_LINK_KEYS, allQuestions, sharedQuestionIds } from './questionSet/schema.ts'
+import type { SharedLibrary } from './questionSet/schema.ts'
 
 const FILE = 'content/assessments/test/v1.yaml'
 
@@ -91,10 +83,10 @@ function parseWith(change: (set: SetData) => void) {
   return () => parseQuestionSet(stringify(set), FILE)
 }
 
-/** Assert the parse throws a QuestionSetError whose message has a line `FILE: <path>: <message...>`. */
+/** Assert the parse throws a ContentError whose message has a line `FILE: <path>: <message...>`. */
 function assertRejects(fn: () => unknown, pathInFile: string, message: string | RegExp) {
   assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof QuestionSetError, `expected a QuestionSetError, got ${String(err)}`)
+    assert.ok(err instanceof ContentError, `expected a ContentError, got ${String(err)}`)
     assert.equal(err.file, FILE)
     const prefix = `${FILE}: ${pathInFile}: `
     const line = err.message.split('\n').find((l) => l.startsWith(prefix))
@@ -445,7 +437,7 @@ describe('parseQuestionSet', () => {
       parseQuestionSet(text, FILE)
       assert.fail('should throw')
     } catch (err) {
-      assert.ok(err instanceof QuestionSetError)
+      assert.ok(err instanceof ContentError)
       assert.equal(err.issues.length, 2)
       assert.deepEqual(
         err.issues.map((i) => i.path),
@@ -459,7 +451,7 @@ describe('parseQuestionSet', () => {
 
   it('rejects YAML that does not parse, with the line', () => {
     assert.throws(() => parseQuestionSet('id: x\nsections: [\n', FILE), (err: unknown) => {
-      assert.ok(err instanceof QuestionSetError)
+      assert.ok(err instanceof ContentError)
       assert.match(err.message, /^content\/assessments\/test\/v1\.yaml: line \d+, column \d+: invalid YAML/)
       return true
     })
@@ -470,7 +462,7 @@ describe('parseQuestionSet', () => {
   })
 
   it('rejects an empty file and a file that is not a mapping', () => {
-    const withMessage = (expected: string) => (err: unknown) => err instanceof QuestionSetError && err.message === expected
+    const withMessage = (expected: string) => (err: unknown) => err instanceof ContentError && err.message === expected
     assert.throws(() => parseQuestionSet('', FILE), withMessage(`${FILE}: the file is empty`))
     assert.throws(() => parseQuestionSet('- a\n', FILE), withMessage(`${FILE}: must be a mapping, not a list`))
   })
@@ -509,7 +501,7 @@ describe('loading files', () => {
 
   it('names a missing file relative to the repository root', async () => {
     await assert.rejects(loadQuestionSet('content/assessments/nothing/v9.yaml'), (err: unknown) => {
-      assert.ok(err instanceof QuestionSetError)
+      assert.ok(err instanceof ContentError)
       assert.match(err.message, /^content\/assessments\/nothing\/v9\.yaml: cannot read the file \(ENOENT\)$/)
       return true
     })
@@ -533,7 +525,7 @@ describe('loading files', () => {
     const file = path.join(root, 'test', 'v1.yaml')
     await writeFile(file, stringify(set))
     await assert.rejects(loadQuestionSets(root), (err: unknown) => {
-      assert.ok(err instanceof QuestionSetError)
+      assert.ok(err instanceof ContentError)
       assert.equal(err.file, file)
       assert.ok(err.message.startsWith(`${file}: rules[0].flags[0]: flag "nope" is not declared`), err.message)
       return true
@@ -694,7 +686,7 @@ describe('parseSharedQuestions', () => {
     const data = sharedData()
     change(data)
     assert.throws(() => parseSharedQuestions(stringify(data), SHARED), (err: unknown) => {
-      assert.ok(err instanceof QuestionSetError)
+      assert.ok(err instanceof ContentError)
       assert.equal(err.file, SHARED)
       const line = err.message.split('\n').find((l) => l.startsWith(`${SHARED}: ${pathInFile}: `))
       assert.ok(line, err.message)
@@ -778,7 +770,7 @@ describe('loading a folder with shared.yaml', () => {
   it('names the set file for a use: the folder cannot resolve', async () => {
     const root = await folder('missing', { 'a/v1.yaml': usingSet('a') })
     await assert.rejects(loadQuestionSets(root), (err: unknown) => {
-      assert.ok(err instanceof QuestionSetError)
+      assert.ok(err instanceof ContentError)
       assert.equal(err.file, path.join(root, 'a', 'v1.yaml'))
       assert.match(err.message, /sections\[0\]\.questions\[4\]\.use: unknown shared question "supplier_involved"/)
       return true
@@ -789,13 +781,13 @@ describe('loading a folder with shared.yaml', () => {
     const bad = sharedData()
     bad.questions[1]!.condition = { q: 'nope', eq: true }
     const root = await folder('bad-shared', { 'shared.yaml': bad, 'a/v1.yaml': usingSet('a') })
-    await assert.rejects(loadQuestionSets(root), (err: unknown) => err instanceof QuestionSetError && err.file === path.join(root, 'shared.yaml'))
+    await assert.rejects(loadQuestionSets(root), (err: unknown) => err instanceof ContentError && err.file === path.join(root, 'shared.yaml'))
   })
 
   it('rejects the same inline question in two sets, naming both files', async () => {
     const root = await folder('dup', { 'shared.yaml': sharedData(), 'a/v1.yaml': usingSet('a'), 'b/v1.yaml': usingSet('b') })
     await assert.rejects(loadQuestionSets(root), (err: unknown) => {
-      assert.ok(err instanceof QuestionSetError)
+      assert.ok(err instanceof ContentError)
       assert.equal(err.file, path.join(root, 'b', 'v1.yaml'))
       assert.ok(
         err.message.startsWith(

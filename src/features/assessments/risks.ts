@@ -7,6 +7,8 @@ import type { Db, Queryable } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import type { RegisterService } from '../register/service.ts'
 import type { AnswerValue } from './engine.ts'
+import { OWNER_MAX } from './forms.ts'
+import * as repo from './repository.ts'
 
 /** The hidden-risks workshop set and its repeating group of risks. */
 export const HIDDEN_RISKS_SET = 'hidden_risks'
@@ -47,16 +49,33 @@ export interface RiskRow {
   reviewDate: string | null
 }
 
-const rating = z.coerce.number().int().min(1, 'risks.errors.rating').max(5, 'risks.errors.rating')
+/** Longest texts a risk keeps (the messages say the same limits). */
+export const RISK_TEXT_MAX = 5000
+
+/**
+ * A 1–5 rating from a radio group. Nothing chosen says which rating is missing ("Select the
+ * likelihood"); anything else that is not 1 to 5 says the range, naming the field too.
+ */
+const rating = (missing: string, range: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d{1,2}\s*$/.test(v) ? Number(v) : v),
+    z.number({ error: (issue) => (issue.input === undefined || issue.input === null ? missing : range) })
+      .int(range).min(1, range).max(5, range),
+  )
+/** An optional text: blank is null; too long names the field and the limit. */
+const optionalText = (max: number, tooLong: string, notText: string) =>
+  z.string({ error: notText }).trim().max(max, tooLong).nullish().transform((v) => v || null)
+
 export const riskInput = z.object({
   category: z.enum(RISK_CATEGORIES, { error: 'risks.errors.category' }),
-  description: z.string({ error: 'risks.errors.description' }).trim().min(1, 'risks.errors.description').max(5000, 'register.errors.tooLong'),
-  likelihood: rating,
-  impact: rating,
-  residualLikelihood: rating.nullish().transform((v) => v ?? null),
-  residualImpact: rating.nullish().transform((v) => v ?? null),
-  owner: z.string().trim().max(200, 'register.errors.tooLong').nullish().transform((v) => v || null),
-  mitigation: z.string().trim().max(5000, 'register.errors.tooLong').nullish().transform((v) => v || null),
+  description: z.string({ error: 'risks.errors.description' }).trim().min(1, 'risks.errors.description')
+    .max(RISK_TEXT_MAX, 'risks.errors.descriptionTooLong'),
+  likelihood: rating('risks.errors.likelihood', 'risks.errors.likelihoodRange'),
+  impact: rating('risks.errors.impact', 'risks.errors.impactRange'),
+  residualLikelihood: rating('risks.errors.residualLikelihoodRange', 'risks.errors.residualLikelihoodRange').nullish().transform((v) => v ?? null),
+  residualImpact: rating('risks.errors.residualImpactRange', 'risks.errors.residualImpactRange').nullish().transform((v) => v ?? null),
+  owner: optionalText(OWNER_MAX, 'assessments.errors.ownerTooLong', 'assessments.errors.ownerText'),
+  mitigation: optionalText(RISK_TEXT_MAX, 'risks.errors.mitigationTooLong', 'risks.errors.mitigationText'),
   reviewDate: isoDate('risks.errors.reviewDate').nullish().transform((v) => v ?? null),
 })
 export type RiskInput = z.output<typeof riskInput>
@@ -98,17 +117,10 @@ export function risksToText(risks: RiskRow[]): string {
     .join('\n')
 }
 
-/** Risks added by hand to an entry (in whatever transaction the caller is in). */
+/** Risks added by hand to an entry (in whatever transaction the caller is in), with their bands. */
 export async function manualRisks(q: Queryable, organisationId: string, entryId: string): Promise<RiskRow[]> {
-  const rows = await q.query<{ id: string; category: string; description: string; likelihood: number; impact: number; residual_likelihood: number | null; residual_impact: number | null; owner: string | null; mitigation: string | null; review_date: string | null }>(
-    `select id, category, description, likelihood, impact, residual_likelihood, residual_impact, owner, mitigation, review_date
-     from entry_risks where organisation_id = $1 and entry_id = $2 order by created_at`,
-    [organisationId, entryId],
-  )
-  return rows.map((r) => ({
-    id: r.id, source: 'manual', category: r.category, description: r.description, likelihood: r.likelihood, impact: r.impact,
-    inherent: band(r.likelihood, r.impact), residualLikelihood: r.residual_likelihood, residualImpact: r.residual_impact,
-    residual: band(r.residual_likelihood, r.residual_impact), owner: r.owner, mitigation: r.mitigation, reviewDate: r.review_date,
+  return (await repo.manualRisks(q, organisationId, entryId)).map((r) => ({
+    ...r, source: 'manual', inherent: band(r.likelihood, r.impact), residual: band(r.residualLikelihood, r.residualImpact),
   }))
 }
 
@@ -133,13 +145,7 @@ export function createRiskService(
     async add(user: CurrentUser, entryId: string, input: RiskInput): Promise<void> {
       await db.transaction(async (tx) => {
         const entry = await register.getForUpdate(tx, user, entryId)
-        await tx.query(
-          `insert into entry_risks (organisation_id, entry_id, category, description, likelihood, impact, residual_likelihood,
-             residual_impact, owner, mitigation, review_date, created_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [user.organisationId, entry.id, input.category, input.description, input.likelihood, input.impact,
-            input.residualLikelihood, input.residualImpact, input.owner, input.mitigation, input.reviewDate, user.id],
-        )
+        await repo.insertRisk(tx, user.organisationId, entry.id, input, user.id)
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id,
           action: 'risk_added', changes: { risk: { from: null, to: input.description } },
@@ -151,14 +157,11 @@ export function createRiskService(
     async remove(user: CurrentUser, entryId: string, riskId: string): Promise<void> {
       if (!isUuid(riskId)) throw notFound()
       await db.transaction(async (tx) => {
-        const rows = await tx.query<{ description: string }>(
-          'delete from entry_risks where organisation_id = $1 and entry_id = $2 and id = $3 returning description',
-          [user.organisationId, entryId, riskId],
-        )
-        if (!rows[0]) throw notFound()
+        const description = await repo.deleteRisk(tx, user.organisationId, entryId, riskId)
+        if (description === null) throw notFound()
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entryId,
-          action: 'risk_removed', changes: { risk: { from: rows[0].description, to: null } },
+          action: 'risk_removed', changes: { risk: { from: description, to: null } },
         })
         await changed(tx, user, entryId)
       })

@@ -3,57 +3,27 @@ import { z } from 'zod'
 import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import { requirePermission } from '../../platform/http/auth.ts'
-import { formErrors, formValue } from '../../platform/http/forms.ts'
+import { type FormErrors, formErrors, parseWith } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
-import { dateFromParts } from '../../platform/http/forms.ts'
 import { notFound } from '../../platform/http/errors.ts'
-import { isoDate, isUuid } from '../../platform/validation.ts'
+import { isUuid } from '../../platform/validation.ts'
 import type { RegisterEntry } from '../register/model.ts'
 import type { Answers } from './engine.ts'
-import { allQuestions, type QuestionSet } from './questionSet.ts'
+import {
+  actionFieldId, actionFromBody, actionInput, actionValuesFromBody, answerFieldId, answersFromBody, FIELD_PREFIX,
+} from './forms.ts'
+import type { QuestionSet } from './questionSet/schema.ts'
 import { AssessmentRefused, SCREENING, StaleAssessmentError, type StoredAssessment } from './service.ts'
 
 type Params = { id: string; setId: string }
 type Body = Record<string, unknown>
 
-/** Form fields are q_<question id>; a repeating group's are q_<group>__<index>__<field>. */
-const FIELD_PREFIX = 'q_'
-/** Ids start with a letter, so no form field can name __proto__, constructor or prototype's tricks. */
-const PLAIN_FIELD = /^q_([a-z][a-z0-9_]*)$/
-const GROUP_FIELD = /^q_([a-z][a-z0-9_]*?)__(\d{1,3})__([a-z][a-z0-9_]*)$/
-
-/**
- * Reads a submitted form into raw answers: plain questions by id, groups as arrays of items.
- * Built on prototype-less objects: a hostile field name cannot reach Object.prototype.
- */
-export function answersFromBody(body: Body): Record<string, unknown> {
-  const raw: Record<string, unknown> = Object.create(null)
-  const groups = new Map<string, Map<number, Record<string, unknown>>>()
-  for (const [k, v] of Object.entries(body)) {
-    const g = GROUP_FIELD.exec(k)
-    if (g) {
-      const [, group, index, field] = g as unknown as [string, string, string, string]
-      if (!groups.has(group)) groups.set(group, new Map())
-      const items = groups.get(group)!
-      if (!items.has(Number(index))) items.set(Number(index), Object.create(null) as Record<string, unknown>)
-      items.get(Number(index))![field] = v
-      continue
-    }
-    const p = PLAIN_FIELD.exec(k)
-    if (p) raw[p[1]!] = v
-  }
-  for (const [group, items] of groups) {
-    raw[group] = [...items.keys()].sort((a, b) => a - b).map((i) => ({ ...items.get(i) }))
-  }
-  return raw
-}
-
-/** The id of the input an error should link to. */
-function fieldId(set: QuestionSet, key: string): string {
-  const [qid, index, field] = key.split('.')
-  if (!allQuestions(set).some((q) => q.id === qid)) return 'main-content'
-  return index !== undefined && field ? `${FIELD_PREFIX}${qid}__${index}__${field}` : `${FIELD_PREFIX}${qid}`
+/** An action form that could not be saved: what was typed, and each field's message. */
+interface ActionForm {
+  id: string
+  values: Record<string, string>
+  errors: Record<string, string>
 }
 
 const STATUS_COLOURS: Record<string, string> = {
@@ -73,19 +43,19 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     }),
   })
 
+  /** The set's form. `errors` are messages already in the reader's words (answer errors name their question). */
   const renderForm = (reply: FastifyReply, user: CurrentUser, entry: RegisterEntry, set: QuestionSet,
     assessment: StoredAssessment | null, answers: Answers, errors: Record<string, string> = {}, status = 200, flash?: string) => {
-    const translated = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, t(v)]))
-    const summary = formErrors(translated, (k) => fieldId(set, k))
+    const summary = formErrors(errors, (k) => answerFieldId(set, k))
     return reply.code(status).view('assessments/views/form.njk', {
       pageTitle: t('assessments.form.title', { set: set.title, name: entry.name }),
-      entry, set, assessment, answers, errors: translated, errorList: summary.errorList, prefix: FIELD_PREFIX,
+      entry, set, assessment, answers, errors, errorList: summary.errorList, prefix: FIELD_PREFIX,
       isScreening: set.id === SCREENING,
       statusColours: STATUS_COLOURS,
       canAnswer: can(user.roles, 'assessment:answer'),
       // The author of a submission never signs it off.
       canSignOff: can(user.roles, 'assessment:signoff') && assessment?.submittedBy !== user.id,
-      signOffError: errors._signoff ? t(errors._signoff) : undefined,
+      signOffError: errors._signoff,
       flash,
     })
   }
@@ -97,9 +67,9 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     return { user, entry, set }
   }
 
-  app.get<{ Params: Params }>('/register/:id/assessments', async (request, reply) => {
-    const user = requirePermission(request, 'register:read')
-    const entry = await register.get(user, request.params.id)
+  /** The results page; with `actionForm`, one action's form comes back with what was typed and its errors. */
+  const renderResults = async (reply: FastifyReply, user: CurrentUser, entry: RegisterEntry,
+    options: { flash?: string | undefined; actionForm?: ActionForm } = {}) => {
     const [stored, answers, actions, risks, panels] = await Promise.all([
       assessments.all(user, entry.id),
       assessments.answersFor(user, entry.id),
@@ -111,17 +81,22 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     const rows = assessments.allSets().map((set) => ({
       set, assessment: bySet.get(set.id) ?? null, applies: assessments.applies(set, answers),
     }))
-    return reply.view('assessments/views/results.njk', {
+    const { actionForm } = options
+    return reply.code(actionForm ? 400 : 200).view('assessments/views/results.njk', {
       pageTitle: t('assessments.results.title', { name: entry.name }),
       entry, rows, actions, risks, panels, statusColours: STATUS_COLOURS,
       can: { answer: can(user.roles, 'assessment:answer'), risk: can(user.roles, 'risk:write') },
-      flash: (request.query as Record<string, string>).done === 'action' ? t('done.action') : undefined,
-      // An action form that could not be saved: say so at the top and beside that action.
-      invalidAction: actions.find((a) => a.id === (request.query as Record<string, string>).invalid)?.id,
-      errorList: actions.some((a) => a.id === (request.query as Record<string, string>).invalid)
-        ? [{ text: t('assessments.errors.action'), href: `#status-${(request.query as Record<string, string>).invalid}` }]
-        : [],
+      flash: options.flash,
+      actionForm,
+      errorList: actionForm ? formErrors(actionForm.errors, (f) => actionFieldId(actionForm.id, f)).errorList : [],
     })
+  }
+
+  app.get<{ Params: Params }>('/register/:id/assessments', async (request, reply) => {
+    const user = requirePermission(request, 'register:read')
+    const entry = await register.get(user, request.params.id)
+    const done = (request.query as Record<string, unknown>).done
+    return renderResults(reply, user, entry, { flash: done === 'action' ? t('done.action') : undefined })
   })
 
   app.get<{ Params: Params }>('/register/:id/assessments/:setId', async (request, reply) => {
@@ -148,7 +123,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
       // Keep what this person chose, show the conflict, and carry the stored version so a
       // deliberate second save goes through.
       const assessment = await assessments.assessmentFor(user, entry.id, set.id)
-      return renderForm(reply, user, entry, set, assessment, raw as Answers, { _form: 'assessments.errors.stale' }, 409)
+      return renderForm(reply, user, entry, set, assessment, raw as Answers, { _form: t('assessments.errors.stale') }, 409)
     }
     if (!result.ok) {
       const kept: Answers = { ...result.answers }
@@ -179,7 +154,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     } catch (err) {
       if (!(err instanceof AssessmentRefused)) throw err
       const assessment = await assessments.assessmentFor(user, entry.id, set.id)
-      return renderForm(reply, user, entry, set, assessment, await assessments.prefill(user, entry, set.id), { _signoff: err.reason }, 409)
+      return renderForm(reply, user, entry, set, assessment, await assessments.prefill(user, entry, set.id), { _signoff: t(err.reason) }, 409)
     }
     return reply.redirect(`/register/${entry.id}/assessments/${set.id}?done=signedOff`, 303)
   })
@@ -189,12 +164,12 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     const comment = z.string().trim().min(1).max(5000).safeParse(request.body.comment)
     const assessment = await assessments.assessmentFor(user, entry.id, set.id)
     const answers = await assessments.prefill(user, entry, set.id)
-    if (!comment.success) return renderForm(reply, user, entry, set, assessment, answers, { comment: 'assessments.errors.comment' }, 400)
+    if (!comment.success) return renderForm(reply, user, entry, set, assessment, answers, { comment: t('assessments.errors.comment') }, 400)
     try {
       await assessments.returnToAuthor(user, entry.id, set.id, comment.data)
     } catch (err) {
       if (!(err instanceof AssessmentRefused)) throw err
-      return renderForm(reply, user, entry, set, assessment, answers, { _signoff: err.reason }, 409)
+      return renderForm(reply, user, entry, set, assessment, answers, { _signoff: t(err.reason) }, 409)
     }
     return reply.redirect(`/register/${entry.id}/assessments/${set.id}?done=returned`, 303)
   })
@@ -210,18 +185,19 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
   app.post<{ Params: { id: string; actionId: string }; Body: Body }>('/register/:id/actions/:actionId', async (request, reply) => {
     const user = requirePermission(request, 'assessment:answer')
     const entry = await register.get(user, request.params.id)
-    const parsed = z.object({
-      status: z.enum(['open', 'done', 'not_applicable']),
-      owner: z.string().trim().max(200).nullable(),
-      dueDate: isoDate('assessments.errors.dueDate').nullable(),
-    }).safeParse({
-      status: request.body.status,
-      owner: (formValue.text(request.body.owner) as string | undefined) ?? null,
-      dueDate: dateFromParts(request.body, 'dueDate') ?? null,
-    })
-    if (!isUuid(request.params.actionId)) throw notFound()
-    if (!parsed.success) return reply.redirect(`/register/${entry.id}/assessments?invalid=${request.params.actionId}#actions`, 303)
-    await assessments.updateAction(user, entry.id, request.params.actionId, parsed.data)
+    const { actionId } = request.params
+    if (!isUuid(actionId)) throw notFound()
+    const parsed = parseWith(actionInput, actionFromBody(request.body))
+    if (!parsed.ok) {
+      // The results page again, with what was typed and a message on each field that needs it.
+      if (!(await assessments.actionsFor(user, entry.id)).some((a) => a.id === actionId)) throw notFound()
+      return renderResults(reply, user, entry, { actionForm: actionFormFor(actionId, request.body, parsed.errors) })
+    }
+    await assessments.updateAction(user, entry.id, actionId, parsed.data)
     return reply.redirect(`/register/${entry.id}/assessments?done=action#actions`, 303)
   })
+}
+
+function actionFormFor(id: string, body: Body, errors: FormErrors): ActionForm {
+  return { id, values: actionValuesFromBody(body), errors: errors.fields }
 }

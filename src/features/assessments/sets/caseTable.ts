@@ -5,8 +5,8 @@ import { it } from 'node:test'
 import { RISK_TIERS, type RiskTier } from '../../register/model.ts'
 import { evaluate, parseAnswers } from '../engine.ts'
 import type { Answers } from '../engine.ts'
-import { allQuestions } from '../questionSet.ts'
-import type { QuestionSet } from '../questionSet.ts'
+import { allQuestions } from '../questionSet/schema.ts'
+import type { QuestionSet } from '../questionSet/schema.ts'
 
 /** One row of a set's case table: the answers, and the tier, flags and rules they must produce. */
 export interface Case {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { evaluate, missingRequired, setApplies } from '../engine.ts'
 import type { Answers } from '../engine.ts'
-import { loadQuestionSet } from '../questionSet.ts'
+import { loadQuestionSet } from '../questionSet/load.ts'
 import { caseTableTests } from './caseTable.ts'
 import type { Case } from './caseTable.ts'
 

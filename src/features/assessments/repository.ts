@@ -1,0 +1,264 @@
+import { z } from 'zod'
+import type { Queryable } from '../../platform/db/db.ts'
+import { col, many, maybeOne, one, run } from '../../platform/db/rows.ts'
+import { RISK_TIERS, type RiskTier } from '../register/model.ts'
+import type { Answers, AnswerValue, Outcome } from './engine.ts'
+import {
+  ACTION_STATUSES, type ActionPatch, ASSESSMENT_STATUSES, type AssessmentStatus, type AssessmentVersion, COUNTED,
+  type RequiredAction, SCREENING, type StoredAssessment,
+} from './model.ts'
+import { ACTION_LEVELS } from './questionSet/schema.ts'
+
+/**
+ * All of the assessments feature's SQL: shared answers (entry_answers), assessments and their
+ * versions, required actions (entry_actions) and risks added by hand (entry_risks). Every row is
+ * read through a schema; the service holds the rules and the transactions.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// JSON columns: answers and outcomes, checked as they are read
+// ---------------------------------------------------------------------------------------------
+
+const fieldValue = z.union([z.boolean(), z.string(), z.number(), z.array(z.string())])
+const answerValue: z.ZodType<AnswerValue> = z.union([fieldValue, z.array(z.record(z.string(), fieldValue))])
+const answers: z.ZodType<Answers> = z.record(z.string(), answerValue)
+
+const tier = z.enum(RISK_TIERS)
+const outcome: z.ZodType<Outcome> = z.object({
+  tier,
+  flags: z.array(z.object({ id: col.text, label: col.text, reasons: z.array(col.text) })),
+  actions: z.array(z.object({ level: z.enum(ACTION_LEVELS), text: col.text, reason: col.text, source: col.text, ruleId: col.text })),
+  firedRules: z.array(z.object({ id: col.text, reason: col.text, source: col.text, tier: tier.optional() })),
+})
+
+// ---------------------------------------------------------------------------------------------
+// Shared answers
+// ---------------------------------------------------------------------------------------------
+
+const answerRow = z.object({ question_id: col.text, value: answerValue })
+
+/** Every answer an entry has, by question id (shared by every set that asks the question). */
+export async function entryAnswers(q: Queryable, organisationId: string, entryId: string): Promise<Answers> {
+  const rows = await many(q, answerRow, 'select question_id, value from entry_answers where organisation_id = $1 and entry_id = $2',
+    [organisationId, entryId])
+  return Object.fromEntries(rows.map((r) => [r.question_id, r.value]))
+}
+
+export const deleteAnswer = (q: Queryable, organisationId: string, entryId: string, questionId: string) =>
+  run(q, 'delete from entry_answers where organisation_id = $1 and entry_id = $2 and question_id = $3', [organisationId, entryId, questionId])
+
+export const upsertAnswer = (q: Queryable, a: { organisationId: string; entryId: string; questionId: string; value: AnswerValue; userId: string }) =>
+  run(q,
+    `insert into entry_answers (entry_id, organisation_id, question_id, value, answered_by)
+     values ($1, $2, $3, $4, $5)
+     on conflict (entry_id, question_id)
+     do update set value = excluded.value, answered_by = excluded.answered_by, answered_at = now()`,
+    [a.entryId, a.organisationId, a.questionId, JSON.stringify(a.value), a.userId])
+
+// ---------------------------------------------------------------------------------------------
+// Assessments and their versions
+// ---------------------------------------------------------------------------------------------
+
+const COLUMNS = `a.id, a.set_id, a.set_version, a.status, a.answers, a.outcome, a.updated_at, a.submitted_by,
+  su.name as submitted_by_name, a.submitted_at, so.name as signed_off_by_name, a.signed_off_at, a.comment, a.version`
+
+const assessmentRow = z.object({
+  id: col.uuid, set_id: col.text, set_version: col.int, status: z.enum(ASSESSMENT_STATUSES), answers, outcome: outcome.nullable(),
+  updated_at: col.timestamp, submitted_by: col.uuid.nullable(), submitted_by_name: col.text.nullable(), submitted_at: col.timestamp.nullable(),
+  signed_off_by_name: col.text.nullable(), signed_off_at: col.timestamp.nullable(), comment: col.text.nullable(), version: col.int,
+}).transform((r): StoredAssessment => ({
+  id: r.id, setId: r.set_id, setVersion: r.set_version, status: r.status, answers: r.answers, outcome: r.outcome,
+  updatedAt: r.updated_at, submittedBy: r.submitted_by, submittedByName: r.submitted_by_name, submittedAt: r.submitted_at,
+  signedOffByName: r.signed_off_by_name, signedOffAt: r.signed_off_at, comment: r.comment, version: r.version,
+}))
+
+/** An entry's assessments in set order; one set's only with `setId`; locked with `forUpdate`. */
+export function assessmentsOf(
+  q: Queryable, organisationId: string, entryId: string, options: { setId?: string; forUpdate?: boolean } = {},
+): Promise<StoredAssessment[]> {
+  const { setId, forUpdate = false } = options
+  return many(q, assessmentRow,
+    `select ${COLUMNS} from assessments a
+     left join users su on su.id = a.submitted_by left join users so on so.id = a.signed_off_by
+     where a.organisation_id = $1 and a.entry_id = $2 ${setId !== undefined ? 'and a.set_id = $3' : ''}
+     order by a.set_id ${forUpdate ? 'for update of a' : ''}`,
+    setId !== undefined ? [organisationId, entryId, setId] : [organisationId, entryId])
+}
+
+/** Whether the entry has a screening with an outcome that still counts (the lifecycle's "screened"). */
+export async function isScreened(q: Queryable, organisationId: string, entryId: string): Promise<boolean> {
+  const row = await one(q, z.object({ screened: col.bool }),
+    `select exists (select 1 from assessments a where a.entry_id = $2 and a.organisation_id = $1
+       and a.set_id = $3 and a.outcome is not null and a.status = any($4::text[])) as screened`,
+    [organisationId, entryId, SCREENING, COUNTED])
+  return row.screened
+}
+
+/** The tier and status of each of an entry's assessments (for the entry's derived tier). */
+export const tiersOf = (q: Queryable, organisationId: string, entryId: string): Promise<{ tier: RiskTier | null; status: AssessmentStatus }[]> =>
+  many(q, z.object({ tier: tier.nullable(), status: z.enum(ASSESSMENT_STATUSES) }),
+    "select outcome->>'tier' as tier, status from assessments where organisation_id = $1 and entry_id = $2",
+    [organisationId, entryId])
+
+/**
+ * Stores a set's answers and outcome as the entry's assessment of that set: a new one, or the
+ * next version of the one there is (a save clears any sign-off). Returns its id.
+ */
+export async function upsertAssessment(q: Queryable, a: {
+  organisationId: string; entryId: string; setId: string; setVersion: number; status: AssessmentStatus
+  answers: Answers; outcome: Outcome; userId: string
+}): Promise<string> {
+  const submitted = a.status === 'submitted'
+  const row = await one(q, z.object({ id: col.uuid }),
+    `insert into assessments (organisation_id, entry_id, set_id, set_version, status, answers, outcome, created_by,
+       submitted_by, submitted_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     on conflict (entry_id, set_id) do update set set_version = excluded.set_version, status = excluded.status,
+       answers = excluded.answers, outcome = excluded.outcome, updated_at = now(), version = assessments.version + 1,
+       submitted_by = coalesce(excluded.submitted_by, assessments.submitted_by),
+       submitted_at = coalesce(excluded.submitted_at, assessments.submitted_at),
+       signed_off_by = null, signed_off_at = null
+     returning id`,
+    [a.organisationId, a.entryId, a.setId, a.setVersion, a.status, JSON.stringify(a.answers), JSON.stringify(a.outcome), a.userId,
+      submitted ? a.userId : null, submitted ? new Date() : null])
+  return row.id
+}
+
+/** Keeps the assessment's current state as a version, with the action that led to it. */
+export const insertVersion = (q: Queryable, v: { organisationId: string; assessmentId: string; action: string; comment: string | null; actorId: string }) =>
+  run(q,
+    `insert into assessment_versions (organisation_id, assessment_id, version, set_version, status, action, answers, outcome, comment, actor_id)
+     select organisation_id, id, version, set_version, status, $3, answers, outcome, $4, $5 from assessments
+     where id = $1 and organisation_id = $2`,
+    [v.assessmentId, v.organisationId, v.action, v.comment, v.actorId])
+
+export const markNeedsReview = (q: Queryable, organisationId: string, assessmentId: string) =>
+  run(q, "update assessments set status = 'needs_review', version = version + 1, updated_at = now() where id = $1 and organisation_id = $2",
+    [assessmentId, organisationId])
+
+export const markSignedOff = (q: Queryable, organisationId: string, assessmentId: string, userId: string) =>
+  run(q,
+    `update assessments set status = 'signed_off', signed_off_by = $3, signed_off_at = now(), comment = null,
+       version = version + 1, updated_at = now() where id = $1 and organisation_id = $2`,
+    [assessmentId, organisationId, userId])
+
+export const markReturned = (q: Queryable, organisationId: string, assessmentId: string, comment: string) =>
+  run(q,
+    "update assessments set status = 'returned', comment = $3, version = version + 1, updated_at = now() where id = $1 and organisation_id = $2",
+    [assessmentId, organisationId, comment])
+
+const versionRow = z.object({
+  version: col.int, set_version: col.int, status: col.text, action: col.text, comment: col.text.nullable(), actor: col.text.nullable(),
+  at: col.timestamp, outcome: outcome.nullable(),
+}).transform((r): AssessmentVersion => ({
+  version: r.version, setVersion: r.set_version, status: r.status, action: r.action, comment: r.comment, actor: r.actor, at: r.at,
+  outcome: r.outcome,
+}))
+
+/** Every version of an entry's assessment of a set, newest first. */
+export const versionsOf = (q: Queryable, organisationId: string, entryId: string, setId: string) =>
+  many(q, versionRow,
+    `select v.version, v.set_version, v.status, v.action, v.comment, u.name as actor, v.at, v.outcome
+     from assessment_versions v join assessments a on a.id = v.assessment_id
+     left join users u on u.id = v.actor_id
+     where a.organisation_id = $1 and a.entry_id = $2 and a.set_id = $3 order by v.id desc`,
+    [organisationId, entryId, setId])
+
+// ---------------------------------------------------------------------------------------------
+// Required actions
+// ---------------------------------------------------------------------------------------------
+
+const actionRow = z.object({
+  id: col.uuid, set_id: col.text, level: z.enum(ACTION_LEVELS), text: col.text, reason: col.text, source: col.text,
+  status: z.enum(ACTION_STATUSES), owner: col.text.nullable(), due_date: col.date.nullable(),
+}).transform((r): RequiredAction => ({
+  id: r.id, setId: r.set_id, level: r.level, text: r.text, reason: r.reason, source: r.source, status: r.status, owner: r.owner,
+  dueDate: r.due_date,
+}))
+
+/** The entry's current required actions, MUST before SHOULD before COULD. */
+export const currentActions = (q: Queryable, organisationId: string, entryId: string) =>
+  many(q, actionRow,
+    `select id, set_id, level, text, reason, source, status, owner, due_date from entry_actions
+     where organisation_id = $1 and entry_id = $2 and current
+     order by case level when 'MUST' then 0 when 'SHOULD' then 1 else 2 end, set_id, text`,
+    [organisationId, entryId])
+
+/** Marks every action a set asked for as no longer current (before the set's outcome re-adds its own). */
+export const retireActions = (q: Queryable, organisationId: string, entryId: string, setId: string) =>
+  run(q, 'update entry_actions set current = false where organisation_id = $1 and entry_id = $2 and set_id = $3',
+    [organisationId, entryId, setId])
+
+/** Adds an action a rule asks for, or makes it current again keeping its owner, due date and status. */
+export const upsertAction = (q: Queryable, a: {
+  organisationId: string; entryId: string; setId: string; userId: string
+  action: Outcome['actions'][number]
+}) =>
+  run(q,
+    `insert into entry_actions (organisation_id, entry_id, set_id, rule_id, level, text, reason, source, updated_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     on conflict (entry_id, set_id, rule_id, text) do update set current = true, level = excluded.level,
+       reason = excluded.reason, source = excluded.source`,
+    [a.organisationId, a.entryId, a.setId, a.action.ruleId, a.action.level, a.action.text, a.action.reason, a.action.source, a.userId])
+
+/** Sets an action's status, owner and due date; returns its text, or null if the entry has no such action. */
+export async function updateAction(
+  q: Queryable, organisationId: string, entryId: string, actionId: string, patch: ActionPatch, userId: string,
+): Promise<string | null> {
+  const row = await maybeOne(q, z.object({ text: col.text }),
+    `update entry_actions set status = $4, owner = $5, due_date = $6, updated_by = $7, updated_at = now()
+     where organisation_id = $1 and entry_id = $2 and id = $3 returning text`,
+    [organisationId, entryId, actionId, patch.status, patch.owner, patch.dueDate, userId])
+  return row?.text ?? null
+}
+
+// ---------------------------------------------------------------------------------------------
+// Risks added by hand
+// ---------------------------------------------------------------------------------------------
+
+/** A risk as stored in entry_risks (the bands are worked out by risks.ts). */
+export interface StoredRisk {
+  id: string
+  category: string
+  description: string
+  likelihood: number
+  impact: number
+  residualLikelihood: number | null
+  residualImpact: number | null
+  owner: string | null
+  mitigation: string | null
+  reviewDate: string | null
+}
+
+const riskRow = z.object({
+  id: col.uuid, category: col.text, description: col.text, likelihood: col.int, impact: col.int,
+  residual_likelihood: col.int.nullable(), residual_impact: col.int.nullable(), owner: col.text.nullable(),
+  mitigation: col.text.nullable(), review_date: col.date.nullable(),
+}).transform((r): StoredRisk => ({
+  id: r.id, category: r.category, description: r.description, likelihood: r.likelihood, impact: r.impact,
+  residualLikelihood: r.residual_likelihood, residualImpact: r.residual_impact, owner: r.owner, mitigation: r.mitigation,
+  reviewDate: r.review_date,
+}))
+
+/** The risks added by hand to an entry, oldest first. */
+export const manualRisks = (q: Queryable, organisationId: string, entryId: string) =>
+  many(q, riskRow,
+    `select id, category, description, likelihood, impact, residual_likelihood, residual_impact, owner, mitigation, review_date
+     from entry_risks where organisation_id = $1 and entry_id = $2 order by created_at`,
+    [organisationId, entryId])
+
+export const insertRisk = (q: Queryable, organisationId: string, entryId: string, r: Omit<StoredRisk, 'id'>, userId: string) =>
+  run(q,
+    `insert into entry_risks (organisation_id, entry_id, category, description, likelihood, impact, residual_likelihood,
+       residual_impact, owner, mitigation, review_date, created_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [organisationId, entryId, r.category, r.description, r.likelihood, r.impact, r.residualLikelihood, r.residualImpact,
+      r.owner, r.mitigation, r.reviewDate, userId])
+
+/** Deletes a risk added by hand; returns its description, or null if the entry has no such risk. */
+export async function deleteRisk(q: Queryable, organisationId: string, entryId: string, riskId: string): Promise<string | null> {
+  const row = await maybeOne(q, z.object({ description: col.text }),
+    'delete from entry_risks where organisation_id = $1 and entry_id = $2 and id = $3 returning description',
+    [organisationId, entryId, riskId])
+  return row?.description ?? null
+}
