@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isoDate as isoDateOf } from '../../platform/validation.ts'
+import { isoDate as isoDateOf, todayIso } from '../../platform/validation.ts'
 import type { Stage } from '../register/model.ts'
 
 const isoDate = isoDateOf('board.errors.reviewDate')
@@ -29,7 +29,9 @@ export const decisionInput = z
   .object({
     outcome: z.enum(DECISION_OUTCOMES, { error: 'board.errors.outcome' }),
     rationale: z.string({ error: 'board.errors.rationale' }).trim().min(1, 'board.errors.rationale').max(10000, 'register.errors.tooLong'),
-    reviewDate: isoDate.nullish().transform((s) => s ?? null),
+    // A review date is when the board looks again, so it must be after today: a past one would
+    // become the entry's next review date and the review would never be due.
+    reviewDate: isoDate.refine((s) => s > todayIso(), 'board.errors.reviewDatePast').nullish().transform((s) => s ?? null),
     conditions: z.array(z.string().trim().min(1).max(1000, 'register.errors.tooLong')).max(50).default([]),
   })
   // Cross-field rules run even when another field is wrong, so the form shows every problem at once.
@@ -41,6 +43,46 @@ export const decisionInput = z
   })
 export type DecisionInput = z.output<typeof decisionInput>
 
+// ---- Separation of duties -------------------------------------------------------------------
+
+/** A person's own stake in an entry: they proposed it (created it), or submitted its screening. */
+export const STAKES = ['proposed', 'screened'] as const
+export type Stake = (typeof STAKES)[number]
+
+/** What the board is doing: recording the decision, or marking a condition of it met or waived. */
+export type BoardAct = 'decide' | 'close'
+
+export type SeparationVerdict =
+  | { allowed: true; relaxed: boolean; stakes: Stake[] }
+  | { allowed: false; stakes: Stake[]; reason: string }
+
+/** 'proposed', 'screened' or 'both': the suffix of the messages that name a person's stakes. */
+export function stakesKey(stakes: readonly Stake[]): 'proposed' | 'screened' | 'both' {
+  return stakes.length > 1 ? 'both' : stakes[0] === 'screened' ? 'screened' : 'proposed'
+}
+
+/**
+ * Whether a person with these stakes in an entry may do this board act. With separation of
+ * duties on (the default) nobody decides on their own work; an organisation that relaxed it lets
+ * them, and the act is marked as relaxed so the decision log and the audit trail show it.
+ */
+export function separation(stakes: readonly Stake[], separationOfDuties: boolean, act: BoardAct): SeparationVerdict {
+  const own = STAKES.filter((s) => stakes.includes(s))
+  if (!own.length) return { allowed: true, relaxed: false, stakes: [] }
+  if (!separationOfDuties) return { allowed: true, relaxed: true, stakes: own }
+  return { allowed: false, stakes: own, reason: `board.separation.${act}.${stakesKey(own)}` }
+}
+
+export interface Condition {
+  id: string
+  text: string
+  status: 'open' | 'met' | 'waived'
+  closedAt: Date | null
+  /** Closed by someone with a stake in the entry, as the organisation's setting allows. */
+  separationRelaxed: boolean
+  closerStakes: Stake[]
+}
+
 export interface Decision {
   id: string
   outcome: (typeof DECISION_OUTCOMES)[number]
@@ -48,5 +90,8 @@ export interface Decision {
   reviewDate: string | null
   decidedBy: string
   decidedAt: Date
-  conditions: { id: string; text: string; status: 'open' | 'met' | 'waived'; closedAt: Date | null }[]
+  /** Recorded by someone with a stake in the entry, as the organisation's setting allows. */
+  separationRelaxed: boolean
+  deciderStakes: Stake[]
+  conditions: Condition[]
 }

@@ -4,17 +4,18 @@ import { requirePermission } from '../../platform/http/auth.ts'
 import { type FormErrors, formErrors, formValue, parseWith } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
+import type { CurrentUser } from '../../platform/auth/store.ts'
 import { can } from '../../platform/auth/permissions.ts'
 import { dateFromParts } from '../../platform/http/forms.ts'
 import type { RegisterEntry } from '../register/model.ts'
 import { DECISION_OUTCOMES, decisionInput } from './model.ts'
-import { DecisionRefused } from './service.ts'
+import { DecisionRefused, SeparationRefused } from './service.ts'
 
 type Params = { id: string }
 type Body = Record<string, unknown>
 
 function decisionFromForm(body: Body) {
-  const conditions = String(body.conditions ?? '')
+  const conditions = (typeof body.conditions === 'string' ? body.conditions : '')
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter(Boolean)
@@ -33,15 +34,24 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
     id: 'decisions',
     order: 20,
     template: 'board/views/_decisions.njk',
-    load: async (user, entry) => ({ decisions: await board.decisionsFor(user, entry.id), canDecide: can(user.roles, 'decision:record') }),
+    load: async (user, entry) => {
+      const canDecide = can(user.roles, 'decision:record')
+      return {
+        decisions: await board.decisionsFor(user, entry.id),
+        canDecide,
+        // Separation of duties: whether this board member may decide / close conditions here.
+        separation: canDecide ? await board.separationFor(user, entry) : null,
+      }
+    },
   })
 
-  const render = (reply: FastifyReply, entry: RegisterEntry, values: Body, errors?: FormErrors) =>
+  const render = async (reply: FastifyReply, user: CurrentUser, entry: RegisterEntry, values: Body, errors?: FormErrors) =>
     reply.view('board/views/decide.njk', {
       pageTitle: t('board.decide.title', { name: entry.name }),
       entry,
       values,
       outcomes: DECISION_OUTCOMES,
+      separation: (await board.separationFor(user, entry)).decide,
       errors: errors?.fields ?? {},
       errorList: errors?.errorList ?? [],
     })
@@ -49,7 +59,7 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
   app.get<{ Params: Params }>('/register/:id/decision', async (request, reply) => {
     const user = requirePermission(request, 'decision:record')
     const entry = await register.get(user, request.params.id)
-    return render(reply, entry, {})
+    return render(reply, user, entry, {})
   })
 
   app.post<{ Params: Params; Body: Body }>('/register/:id/decision', async (request, reply) => {
@@ -58,14 +68,18 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
     const parsed = parseWith(decisionInput, decisionFromForm(request.body))
     if (!parsed.ok) {
       reply.code(400)
-      return render(reply, entry, request.body, formErrors(parsed.errors.fields, (f) => (f === 'reviewDate' ? 'reviewDate-day' : f)))
+      return render(reply, user, entry, request.body, formErrors(parsed.errors.fields, (f) => (f === 'reviewDate' ? 'reviewDate-day' : f)))
     }
     try {
       await board.record(user, entry.id, parsed.data)
     } catch (err) {
+      if (err instanceof SeparationRefused) {
+        reply.code(409)
+        return render(reply, user, entry, request.body, formErrors({ _form: t(err.reason) }, () => 'separation'))
+      }
       if (!(err instanceof DecisionRefused)) throw err
       reply.code(409)
-      return render(reply, entry, request.body, formErrors({ outcome: t(err.reason) }))
+      return render(reply, user, entry, request.body, formErrors({ outcome: t(err.reason) }))
     }
     return reply.redirect(`/register/${entry.id}?done=decided#decisions`, 303)
   })
@@ -77,7 +91,15 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
       const status = z.enum(['met', 'waived']).safeParse(request.body.status)
       const entry = await register.get(user, request.params.id)
       if (!status.success) return reply.redirect(`/register/${entry.id}#decisions`, 303)
-      await board.closeCondition(user, entry.id, request.params.conditionId, status.data)
+      try {
+        await board.closeCondition(user, entry.id, request.params.conditionId, status.data)
+      } catch (err) {
+        if (!(err instanceof SeparationRefused)) throw err
+        // The entry page says why (the panel shows the same sentence in place of the buttons).
+        return reply.code(409).view('board/views/refused.njk', {
+          pageTitle: t('board.separation.title'), entry, reason: t(err.reason),
+        })
+      }
       return reply.redirect(`/register/${entry.id}?done=condition#decisions`, 303)
     },
   )

@@ -1,10 +1,17 @@
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
-import type { Db } from '../../platform/db/db.ts'
+import type { Db, Queryable } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { isUuid } from '../../platform/validation.ts'
+import type { AssessmentService } from '../assessments/service.ts'
+import type { OrganisationService } from '../organisations/service.ts'
+import type { RegisterEntry } from '../register/model.ts'
 import type { RegisterService } from '../register/service.ts'
-import { APPROVING, type Decision, type DecisionInput, stageAfterDecision } from './model.ts'
+import {
+  APPROVING, type BoardAct, type Decision, type DecisionInput, separation, type SeparationVerdict, type Stake,
+  stageAfterDecision,
+} from './model.ts'
+import * as repo from './repository.ts'
 
 /** The board may not decide now; `reason` is a message key. */
 export class DecisionRefused extends Error {
@@ -13,91 +20,114 @@ export class DecisionRefused extends Error {
   }
 }
 
-export function createBoardService(db: Db, register: RegisterService) {
+/** Separation of duties: this person has a stake in the entry; `reason` is a message key (a whole sentence). */
+export class SeparationRefused extends Error {
+  constructor(readonly reason: string, readonly stakes: Stake[]) {
+    super(reason)
+  }
+}
+
+/** The audit trail's mark on an act done under relaxed separation of duties (nothing otherwise). */
+function relaxedMark(v: SeparationVerdict) {
+  return v.allowed && v.relaxed
+    ? { separationRelaxed: { from: false, to: true }, ownStakes: { from: null, to: v.stakes } }
+    : {}
+}
+
+export function createBoardService(
+  db: Db, register: RegisterService, assessments: AssessmentService, organisations: OrganisationService,
+) {
   // The lifecycle's "approved" and "open conditions" facts come from the board's own tables.
-  register.extensions.provideFacts(async (q, organisationId, entryId) => {
-    const [row] = await q.query<{ approved: boolean; open_conditions: number }>(
-      `select
-         coalesce((select d.outcome = any($3::text[]) from decisions d
-                   where d.entry_id = $2 and d.organisation_id = $1
-                   order by d.decided_at desc, d.id desc limit 1), false) as approved,
-         (select count(*)::int from decision_conditions c
-           where c.entry_id = $2 and c.organisation_id = $1 and c.status = 'open') as open_conditions`,
-      [organisationId, entryId, APPROVING],
-    )
-    return { approved: row!.approved, openConditions: row!.open_conditions }
-  })
+  register.extensions.provideFacts((q, organisationId, entryId) => repo.lifecycleFacts(q, organisationId, entryId, APPROVING))
+
+  /** The person's own stakes in the entry: they proposed it, and/or they submitted its screening. */
+  async function stakesIn(q: Queryable, user: CurrentUser, entry: RegisterEntry): Promise<Stake[]> {
+    const stakes: Stake[] = []
+    if (entry.createdBy === user.id) stakes.push('proposed')
+    const screening = await assessments.screeningFor(user, entry.id, q)
+    if (screening?.submittedBy === user.id) stakes.push('screened')
+    return stakes
+  }
+
+  /** Whether this person may do this board act on the entry, under the organisation's setting. */
+  async function verdict(q: Queryable, user: CurrentUser, entry: RegisterEntry, act: BoardAct): Promise<SeparationVerdict> {
+    const org = await organisations.get(user.organisationId, q)
+    return separation(await stakesIn(q, user, entry), org.separationOfDuties, act)
+  }
+
+  async function mustBeAllowed(tx: Queryable, user: CurrentUser, entry: RegisterEntry, act: BoardAct) {
+    const v = await verdict(tx, user, entry, act)
+    if (!v.allowed) throw new SeparationRefused(v.reason, v.stakes)
+    return v
+  }
 
   return {
     async decisionsFor(user: CurrentUser, entryId: string): Promise<Decision[]> {
-      const rows = await db.query<{
-        id: string; outcome: Decision['outcome']; rationale: string; review_date: string | null; decided_by: string; decided_at: Date
-        conditions: { id: string; text: string; status: 'open' | 'met' | 'waived'; closed_at: string | null }[]
-      }>(
-        `select d.id, d.outcome, d.rationale, d.review_date, u.name as decided_by, d.decided_at,
-           coalesce((select json_agg(json_build_object('id', c.id, 'text', c.text, 'status', c.status, 'closed_at', c.closed_at) order by c.text)
-             from decision_conditions c where c.decision_id = d.id), '[]'::json) as conditions
-         from decisions d join users u on u.id = d.decided_by
-         where d.organisation_id = $1 and d.entry_id = $2
-         order by d.decided_at desc, d.id desc`,
-        [user.organisationId, entryId],
-      )
-      return rows.map((r) => ({
-        id: r.id, outcome: r.outcome, rationale: r.rationale, reviewDate: r.review_date, decidedBy: r.decided_by,
-        decidedAt: r.decided_at,
-        conditions: r.conditions.map((c) => ({ id: c.id, text: c.text, status: c.status, closedAt: c.closed_at ? new Date(c.closed_at) : null })),
-      }))
+      return repo.listDecisions(db, user.organisationId, entryId)
+    },
+
+    /** For pages: whether this person may decide on the entry and close its conditions (and why not). */
+    async separationFor(user: CurrentUser, entry: RegisterEntry): Promise<Record<BoardAct, SeparationVerdict>> {
+      const org = await organisations.get(user.organisationId, db)
+      const stakes = await stakesIn(db, user, entry)
+      return { decide: separation(stakes, org.separationOfDuties, 'decide'), close: separation(stakes, org.separationOfDuties, 'close') }
     },
 
     /**
      * Records a decision on an entry awaiting one, moves the entry to where the decision
-     * leaves it and sets its next review date; all in one transaction.
+     * leaves it and sets its next review date; all in one transaction. Refused when the person
+     * proposed the entry or submitted its screening, unless the organisation relaxed separation
+     * of duties; then the decision and its audit event are marked as relaxed.
      */
     async record(user: CurrentUser, entryId: string, input: DecisionInput): Promise<string> {
       return db.transaction(async (tx) => {
         const entry = await register.getForUpdate(tx, user, entryId)
         if (entry.stage !== 'awaiting_decision') throw new DecisionRefused('board.errors.notAwaiting')
-        const approving = input.outcome === 'approve' || input.outcome === 'approve_with_conditions'
+        const approving = APPROVING.includes(input.outcome)
         if (approving && entry.riskTier === 'prohibited') throw new DecisionRefused('board.errors.prohibited')
         if (approving && !entry.riskTier) throw new DecisionRefused('board.errors.unscreened')
-        const [decision] = await tx.query<{ id: string }>(
-          `insert into decisions (organisation_id, entry_id, outcome, rationale, review_date, decided_by)
-           values ($1, $2, $3, $4, $5, $6) returning id`,
-          [user.organisationId, entry.id, input.outcome, input.rationale, input.reviewDate, user.id],
-        )
+        const allowed = await mustBeAllowed(tx, user, entry, 'decide')
+        const decisionId = await repo.insertDecision(tx, {
+          organisationId: user.organisationId, entryId: entry.id, outcome: input.outcome, rationale: input.rationale,
+          reviewDate: input.reviewDate, decidedBy: user.id, separationRelaxed: allowed.relaxed, deciderStakes: allowed.stakes,
+        })
         const conditions = input.outcome === 'approve_with_conditions' ? input.conditions : []
-        for (const text of conditions) {
-          await tx.query(
-            'insert into decision_conditions (organisation_id, decision_id, entry_id, text) values ($1, $2, $3, $4)',
-            [user.organisationId, decision!.id, entry.id, text],
-          )
-        }
+        for (const text of conditions) await repo.insertCondition(tx, user.organisationId, decisionId, entry.id, text)
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id,
           action: 'decided',
-          changes: { decision: { from: null, to: input.outcome }, ...(conditions.length ? { conditions: { from: null, to: conditions.join('; ') } } : {}) },
+          changes: {
+            decision: { from: null, to: input.outcome },
+            ...(conditions.length ? { conditions: { from: null, to: conditions.join('; ') } } : {}),
+            ...relaxedMark(allowed),
+          },
         })
         await register.applyChange(tx, user, entry, {
           stage: stageAfterDecision(input.outcome),
           ...(input.reviewDate ? { nextReviewDate: input.reviewDate } : {}),
         }, 'decision_applied')
-        return decision!.id
+        return decisionId
       })
     },
 
-    /** Marks a condition of an approval met or waived (a board member's call). */
+    /** Marks a condition of an approval met or waived (a board member's call; separation of duties applies). */
     async closeCondition(user: CurrentUser, entryId: string, conditionId: string, status: 'met' | 'waived'): Promise<void> {
       if (!isUuid(conditionId)) throw notFound()
       await db.transaction(async (tx) => {
-        const rows = await tx.query<{ text: string }>(
-          `update decision_conditions set status = $4, closed_by = $5, closed_at = now()
-           where organisation_id = $1 and entry_id = $2 and id = $3 and status = 'open' returning text`,
-          [user.organisationId, entryId, conditionId, status, user.id],
-        )
-        if (!rows[0]) throw notFound()
+        const entry = await register.getForUpdate(tx, user, entryId)
+        const allowed = await mustBeAllowed(tx, user, entry, 'close')
+        const text = await repo.closeCondition(tx, {
+          organisationId: user.organisationId, entryId: entry.id, conditionId, status, closedBy: user.id,
+          separationRelaxed: allowed.relaxed, closerStakes: allowed.stakes,
+        })
+        if (text === null) throw notFound()
         await recordAudit(tx, {
-          organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entryId,
-          action: `condition_${status}`, changes: { condition: { from: rows[0].text, to: status } },
+          organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id,
+          action: `condition_${status}`,
+          changes: {
+            condition: { from: text, to: status },
+            ...relaxedMark(allowed),
+          },
         })
       })
     },

@@ -134,6 +134,41 @@ export function isRequired(field: AtrsField, fields: AtrsFields): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The publishing organisation
+
+/**
+ * Fields that say who publishes the record (0.12 organisation name, 2.1.1 organisation or
+ * department, 1.4 contact email). They always come from the publishing organisation's own
+ * settings, never from what a contributor typed, so nobody can publish under another council's
+ * name: they are read-only on the form and overwritten when a version is published.
+ */
+export const ORGANISATION_FIELD_KEYS: readonly string[] = Object.freeze(['organisation_name', 'organisation_or_department', 'contact_email'])
+
+/**
+ * Kept with each published version beside the ATRS fields (not an ATRS v3.0 attribute, so not in
+ * the exports): the organisation's type, from its settings, shown on the public record.
+ */
+export const ORGANISATION_TYPE_KEY = 'organisation_type'
+
+export interface PublishingOrganisation {
+  name: string
+  contactEmail: string | null
+  organisationType: string | null
+}
+
+/** The record's fields with the organisation's own name, contact and type in place of anything typed. */
+export function withOrganisation(fields: AtrsFields, org: PublishingOrganisation): AtrsFields {
+  const name = squash(org.name)
+  return {
+    ...fields,
+    organisation_name: name,
+    organisation_or_department: name,
+    contact_email: (org.contactEmail ?? '').trim(),
+    [ORGANISATION_TYPE_KEY]: squash(org.organisationType ?? ''),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Drafting from the register
 
 /** What the register knows about a use. */

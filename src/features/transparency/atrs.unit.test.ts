@@ -5,12 +5,16 @@ import { STAGES } from '../register/model.ts'
 import {
   ATRS_FIELDS,
   ATRS_VERSION,
+  CSV_COLUMNS,
+  ORGANISATION_FIELD_KEYS,
+  ORGANISATION_TYPE_KEY,
   PHASES,
   completeness,
   draftFromEntry,
   recordsToCsv,
   recordsToJson,
   slugify,
+  withOrganisation,
   type AtrsFields,
   type DraftSource,
   type PublishedRecordRow,
@@ -545,5 +549,31 @@ describe('slugify', () => {
     for (const input of ['ÀÉÎÕÜ ñ ç', 'A/B\\C', 'Tab\tand\nnewline', 'émoji 🎉 tool']) {
       assert.match(slugify(input), /^([a-z0-9]+(-[a-z0-9]+)*)?$/, input)
     }
+  })
+})
+
+// ---- the publishing organisation --------------------------------------------------------------
+
+describe('withOrganisation', () => {
+  const org = { name: '  Eastmarsh   City Council ', contactEmail: 'ai@eastmarsh.example', organisationType: 'Local authority' }
+
+  it('puts the organisation’s own name, contact and type over anything typed', () => {
+    const typed = { title: 'T', organisation_name: 'Riverside District Council', organisation_or_department: 'Riverside', contact_email: 'x@riverside.example' }
+    assert.deepEqual(withOrganisation(typed, org), {
+      title: 'T', organisation_name: 'Eastmarsh City Council', organisation_or_department: 'Eastmarsh City Council',
+      contact_email: 'ai@eastmarsh.example', organisation_type: 'Local authority',
+    })
+  })
+
+  it('leaves the contact blank (so the record is incomplete) when the organisation has none', () => {
+    const out = withOrganisation(completeFields({ contact_email: 'typed@example.org' }), { ...org, contactEmail: null, organisationType: null })
+    assert.equal(out.contact_email, '')
+    assert.equal(out.organisation_type, '')
+    assert.deepEqual(completeness(out).missing.map((m) => m.key), ['contact_email'])
+  })
+
+  it('names only ATRS fields that exist, and the type is not exported', () => {
+    for (const key of ORGANISATION_FIELD_KEYS) assert.ok(ATRS_FIELDS.some((f) => f.key === key), key)
+    assert.ok(!CSV_COLUMNS.includes(ORGANISATION_TYPE_KEY))
   })
 })

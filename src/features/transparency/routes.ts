@@ -7,7 +7,7 @@ import { formErrors } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
 import type { RegisterEntry } from '../register/model.ts'
-import { ATRS_FIELDS, type AtrsFields } from './atrs.ts'
+import { ATRS_FIELDS, type AtrsFields, ORGANISATION_FIELD_KEYS } from './atrs.ts'
 import { PUBLISHABLE_STAGES, RecordRefused, StaleRecordError, type WorkingRecord } from './service.ts'
 
 type Params = { id: string }
@@ -46,14 +46,20 @@ export function transparencyRoutes(app: FastifyInstance, services: Services): vo
     load: async (user, entry) => ({ linked: await transparency.linkedFields(user, entry.id) }),
   })
 
-  const render = (reply: FastifyReply, entry: RegisterEntry, record: WorkingRecord, values: AtrsFields,
+  const render = async (reply: FastifyReply, entry: RegisterEntry, record: WorkingRecord, values: AtrsFields,
     opts: { errors?: Record<string, string>; stale?: boolean; flash?: string } = {}) => {
     const summary = formErrors(opts.errors ?? {}, (k) => (k === '_form' ? 'main-content' : `field-${k}`))
+    const user = reply.request.user
+    const canPublish = user ? can(user.roles, 'transparency:publish') : false
     return reply.view('transparency/views/edit.njk', {
       pageTitle: t('transparency.edit.title', { name: entry.name }),
-      entry, record, values, sections: fieldSections(),
+      entry, record,
+      // The fields naming the organisation always show the organisation's own values.
+      values: { ...values, ...Object.fromEntries(ORGANISATION_FIELD_KEYS.map((k) => [k, record.fields[k] ?? ''])) },
+      sections: fieldSections(), organisationKeys: ORGANISATION_FIELD_KEYS,
       errors: opts.errors ?? {}, errorList: summary.errorList, stale: opts.stale,
-      canPublish: reply.request.user ? can(reply.request.user.roles, 'transparency:publish') : false,
+      canPublish,
+      publishVerdict: canPublish && user ? await transparency.mayPublish(user, record) : null,
       flash: opts.flash,
     })
   }
@@ -92,6 +98,7 @@ export function transparencyRoutes(app: FastifyInstance, services: Services): vo
     const values: AtrsFields = {}
     const errors: Record<string, string> = {}
     for (const f of ATRS_FIELDS) {
+      if (ORGANISATION_FIELD_KEYS.includes(f.key)) continue // from the organisation's settings, not the form
       const v = request.body[f.key]
       if (v === undefined) continue
       if (typeof v !== 'string') errors[f.key] = t('transparency.errors.text')
@@ -124,7 +131,10 @@ export function transparencyRoutes(app: FastifyInstance, services: Services): vo
       const record = await transparency.recordFor(user, entry.id)
       if (!record) return reply.redirect(`/register/${entry.id}#transparency`, 303)
       const errors: Record<string, string> = { _form: t(err.reason) }
-      for (const m of err.missing) errors[m.key] = t(`transparency.errors.${m.problem}`, { field: m.label })
+      for (const m of err.missing) {
+        const fromOrganisation = ORGANISATION_FIELD_KEYS.includes(m.key)
+        errors[m.key] = t(`transparency.errors.${fromOrganisation ? 'organisation.' : ''}${m.problem}`, { field: m.label })
+      }
       reply.code(409)
       return render(reply, entry, record, record.fields, { errors })
     }

@@ -1,15 +1,17 @@
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
-import type { Db } from '../../platform/db/db.ts'
+import type { Db, Queryable } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
-import type { Queryable } from '../../platform/db/db.ts'
 import type { AssessmentService } from '../assessments/service.ts'
+import type { Organisation } from '../organisations/model.ts'
+import type { OrganisationService } from '../organisations/service.ts'
 import type { Stage } from '../register/model.ts'
 import type { RegisterService } from '../register/service.ts'
 import {
   ATRS_FIELDS, ATRS_VERSION, type AtrsFields, completeness, type Completeness, draftFromEntry, fieldByKey,
-  type PublishedRecordRow, slugify,
+  ORGANISATION_FIELD_KEYS, type PublishedRecordRow, slugify, withOrganisation,
 } from './atrs.ts'
+import * as repo from './repository.ts'
 
 /** Stages in which an entry's record may be drafted and published: after an approval. */
 export const PUBLISHABLE_STAGES: readonly Stage[] = ['approved', 'pilot', 'live', 'retired']
@@ -33,7 +35,9 @@ export interface WorkingRecord {
   version: number
   updatedAt: Date
   completeness: Completeness
-  publications: { versionNo: number; publishedAt: Date; publishedBy: string }[]
+  publications: repo.PublicationSummary[]
+  /** Everyone who wrote in the record since its latest published version (user ids). */
+  writers: string[]
 }
 
 export interface PublicRecord {
@@ -45,7 +49,8 @@ export interface PublicRecord {
   fields: AtrsFields
 }
 
-const EDITABLE_KEYS = new Set(ATRS_FIELDS.map((f) => f.key))
+/** Fields people write: every ATRS field except those that name the publishing organisation. */
+const EDITABLE_KEYS: ReadonlySet<string> = new Set(ATRS_FIELDS.map((f) => f.key).filter((k) => !ORGANISATION_FIELD_KEYS.includes(k)))
 
 /** Fills the blank fields of a working record from what the assessments' answers say. */
 function fillBlanks(fields: AtrsFields, fromAnswers: Record<string, string>): { fields: AtrsFields; filled: string[] } {
@@ -59,20 +64,32 @@ function fillBlanks(fields: AtrsFields, fromAnswers: Record<string, string>): { 
   return { fields: next, filled }
 }
 
-export function createTransparencyService(db: Db, register: RegisterService, assessments: AssessmentService) {
+/** What the organisation's settings say about who publishes. */
+const publisher = (org: Organisation) => ({ name: org.name, contactEmail: org.contactEmail, organisationType: org.organisationType })
+
+/** Whether this person may publish, given who wrote the record and the organisation's setting. */
+export type PublishVerdict = { allowed: true; relaxed: boolean } | { allowed: false; reason: string }
+
+function publishVerdict(userId: string, writers: readonly string[], separationOfDuties: boolean): PublishVerdict {
+  if (!writers.includes(userId)) return { allowed: true, relaxed: false }
+  if (!separationOfDuties) return { allowed: true, relaxed: true }
+  return { allowed: false, reason: 'transparency.errors.ownRecord' }
+}
+
+export function createTransparencyService(
+  db: Db, register: RegisterService, assessments: AssessmentService, organisations: OrganisationService,
+) {
   /**
    * Answers changed: blank fields of the working record take what the answers now say. Text a
-   * person wrote is never overwritten; published versions are untouched.
+   * person wrote is never overwritten; published versions are untouched. (Not counted as writing
+   * the record for separation of duties: the text is the assessment's.)
    */
   async function fillFromAnswers(tx: Queryable, user: CurrentUser, entryId: string) {
-    const [r] = await tx.query<{ id: string; fields: AtrsFields }>(
-      'select id, fields from transparency_records where organisation_id = $1 and entry_id = $2 for update',
-      [user.organisationId, entryId],
-    )
+    const r = await repo.findRecord(tx, user.organisationId, entryId, true)
     if (!r) return
     const { fields, filled } = fillBlanks(r.fields, await assessments.atrsSuggestions(tx, user, entryId))
     if (!filled.length) return
-    await tx.query('update transparency_records set fields = $2, version = version + 1, updated_at = now() where id = $1', [r.id, JSON.stringify(fields)])
+    await repo.updateFields(tx, r.id, fields)
     await recordAudit(tx, {
       organisationId: user.organisationId, actorId: user.id, entityType: 'transparency_record', entityId: r.id,
       action: 'filled_from_answers', changes: Object.fromEntries(filled.map((k) => [k, { from: '', to: fields[k] }])),
@@ -89,85 +106,79 @@ export function createTransparencyService(db: Db, register: RegisterService, ass
       })
     },
 
+    /**
+     * The entry's working record, with the organisation's own name and contact in the fields
+     * that say who publishes (as they will be published), or null if none was drafted.
+     */
     async recordFor(user: CurrentUser, entryId: string): Promise<WorkingRecord | null> {
-      const [r] = await db.query<{ id: string; slug: string; fields: AtrsFields; version: number; updated_at: Date }>(
-        'select id, slug, fields, version, updated_at from transparency_records where organisation_id = $1 and entry_id = $2',
-        [user.organisationId, entryId],
-      )
+      const r = await repo.findRecord(db, user.organisationId, entryId)
       if (!r) return null
-      const pubs = await db.query<{ version_no: number; published_at: Date; published_by: string }>(
-        `select p.version_no, p.published_at, u.name as published_by from transparency_publications p
-         join users u on u.id = p.published_by where p.record_id = $1 order by p.version_no desc`,
-        [r.id],
-      )
+      const org = await organisations.get(user.organisationId, db)
+      const fields = withOrganisation(r.fields, publisher(org))
       return {
-        id: r.id, slug: r.slug, fields: r.fields, version: r.version, updatedAt: r.updated_at,
-        completeness: completeness(r.fields),
-        publications: pubs.map((p) => ({ versionNo: p.version_no, publishedAt: p.published_at, publishedBy: p.published_by })),
+        id: r.id, slug: r.slug, fields, version: r.version, updatedAt: r.updatedAt,
+        completeness: completeness(fields),
+        publications: await repo.publicationsOf(db, r.id),
+        writers: await repo.writersSinceLastPublication(db, r.id),
       }
     },
 
-    /** Drafts an ATRS record from the register entry and its screening (once per entry). */
+    /** For the edit page: whether this person may publish the record now (separation of duties). */
+    async mayPublish(user: CurrentUser, record: WorkingRecord): Promise<PublishVerdict> {
+      const org = await organisations.get(user.organisationId, db)
+      return publishVerdict(user.id, record.writers, org.separationOfDuties)
+    },
+
+    /** Drafts an ATRS record from the register entry and its screening (once per entry); one transaction. */
     async createDraft(user: CurrentUser, entryId: string): Promise<void> {
-      const screening = await assessments.screeningFor(user, entryId)
-      // Read before the transaction: the embedded database has one connection, so a query
-      // outside the transaction would wait for it forever.
-      const fromAnswers = await assessments.atrsSuggestions(db, user, entryId)
       await db.transaction(async (tx) => {
         const entry = await register.getForUpdate(tx, user, entryId)
         if (!PUBLISHABLE_STAGES.includes(entry.stage)) throw new RecordRefused('transparency.errors.notApproved')
-        const existing = await tx.query('select 1 from transparency_records where entry_id = $1', [entry.id])
-        if (existing.length) return
-        const [org] = await tx.query<{ name: string; contact_email: string | null; website_url: string | null; region: string | null }>(
-          'select name, contact_email, website_url, region from organisations where id = $1',
-          [user.organisationId],
-        )
+        if (await repo.findRecord(tx, user.organisationId, entry.id)) return
+        const org = await organisations.get(user.organisationId, tx)
+        const screening = await assessments.screeningFor(user, entry.id, tx)
         const drafted = draftFromEntry({
           entry,
-          organisation: { name: org!.name, contactEmail: org!.contact_email, websiteUrl: org!.website_url, region: org!.region },
+          organisation: { name: org.name, contactEmail: org.contactEmail, websiteUrl: org.websiteUrl, region: org.region },
           screening: screening?.outcome ? { tier: screening.outcome.tier, flags: screening.outcome.flags } : null,
         })
-        const { fields } = fillBlanks(drafted, fromAnswers)
+        const { fields } = fillBlanks(drafted, await assessments.atrsSuggestions(tx, user, entry.id))
         const base = slugify(entry.name) || 'record'
-        const taken = new Set((await tx.query<{ slug: string }>(
-          'select slug from transparency_records where organisation_id = $1 and slug like $2',
-          [user.organisationId, `${base}%`],
-        )).map((r) => r.slug))
+        const taken = await repo.slugsStartingWith(tx, user.organisationId, base)
         let slug = base
         for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`
-        const [rec] = await tx.query<{ id: string }>(
-          'insert into transparency_records (organisation_id, entry_id, slug, fields) values ($1, $2, $3, $4) returning id',
-          [user.organisationId, entry.id, slug, JSON.stringify(fields)],
-        )
+        const recordId = await repo.insertRecord(tx, { organisationId: user.organisationId, entryId: entry.id, slug, fields, draftedBy: user.id })
+        await repo.noteWriter(tx, user.organisationId, recordId, user.id)
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id,
           action: 'record_drafted', changes: { record: { from: null, to: slug } },
         })
         await recordAudit(tx, {
-          organisationId: user.organisationId, actorId: user.id, entityType: 'transparency_record', entityId: rec!.id,
+          organisationId: user.organisationId, actorId: user.id, entityType: 'transparency_record', entityId: recordId,
           action: 'created', changes: {},
         })
       })
     },
 
-    /** Saves the record's fields if nobody else has saved since `version`. */
+    /**
+     * Saves the record's fields if nobody else has saved since `version`. Fields that name the
+     * publishing organisation are not editable and are ignored.
+     */
     async update(user: CurrentUser, entryId: string, version: number, fields: AtrsFields): Promise<void> {
       const clean: AtrsFields = {}
       for (const [k, v] of Object.entries(fields)) if (EDITABLE_KEYS.has(k)) clean[k] = v.trim()
       await db.transaction(async (tx) => {
-        const [r] = await tx.query<{ id: string; fields: AtrsFields; version: number }>(
-          'select id, fields, version from transparency_records where organisation_id = $1 and entry_id = $2 for update',
-          [user.organisationId, entryId],
-        )
+        const r = await repo.findRecord(tx, user.organisationId, entryId, true)
         if (!r) throw notFound()
-        if (r.version !== version) throw new StaleRecordError(r.fields, r.version)
+        if (r.version !== version) {
+          const org = await organisations.get(user.organisationId, tx)
+          throw new StaleRecordError(withOrganisation(r.fields, publisher(org)), r.version)
+        }
         const next = { ...r.fields, ...clean }
         const changed = Object.keys(clean).filter((k) => (r.fields[k] ?? '') !== next[k])
         if (!changed.length) return
-        await tx.query(
-          'update transparency_records set fields = $2, version = version + 1, updated_at = now() where id = $1',
-          [r.id, JSON.stringify(next)],
-        )
+        await repo.updateFields(tx, r.id, next)
+        await repo.noteWriter(tx, user.organisationId, r.id, user.id)
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'transparency_record', entityId: r.id,
           action: 'updated',
@@ -176,30 +187,36 @@ export function createTransparencyService(db: Db, register: RegisterService, ass
       })
     },
 
-    /** Publishes the working record as a new, immutable version. Refused while incomplete. */
+    /**
+     * Publishes the working record as a new, immutable version, with the organisation's own name,
+     * type and contact in place of anything typed. Refused while incomplete, and (unless the
+     * organisation relaxed separation of duties) when this person wrote in the record since its
+     * last published version; a version published under the relaxed rule is marked.
+     */
     async publish(user: CurrentUser, entryId: string): Promise<number> {
       return db.transaction(async (tx) => {
         const entry = await register.getForUpdate(tx, user, entryId)
         if (!PUBLISHABLE_STAGES.includes(entry.stage)) throw new RecordRefused('transparency.errors.notApproved')
-        const [r] = await tx.query<{ id: string; fields: AtrsFields }>(
-          'select id, fields from transparency_records where organisation_id = $1 and entry_id = $2 for update',
-          [user.organisationId, entryId],
-        )
+        const r = await repo.findRecord(tx, user.organisationId, entryId, true)
         if (!r) throw notFound()
-        const check = completeness(r.fields)
+        const org = await organisations.get(user.organisationId, tx)
+        const verdict = publishVerdict(user.id, await repo.writersSinceLastPublication(tx, r.id), org.separationOfDuties)
+        if (!verdict.allowed) throw new RecordRefused(verdict.reason)
+        const published = withOrganisation(r.fields, publisher(org))
+        const check = completeness(published)
         if (!check.complete) throw new RecordRefused('transparency.errors.incomplete', check.missing)
-        const [{ next }] = (await tx.query<{ next: number }>(
-          'select coalesce(max(version_no), 0) + 1 as next from transparency_publications where record_id = $1',
-          [r.id],
-        )) as [{ next: number }]
-        await tx.query(
-          `insert into transparency_publications (organisation_id, record_id, version_no, standard_version, fields, published_by)
-           values ($1, $2, $3, $4, $5, $6)`,
-          [user.organisationId, r.id, next, ATRS_VERSION, JSON.stringify(r.fields), user.id],
-        )
+        const next = await repo.nextVersionNo(tx, r.id)
+        await repo.insertPublication(tx, {
+          organisationId: user.organisationId, recordId: r.id, versionNo: next, standardVersion: ATRS_VERSION,
+          fields: published, publishedBy: user.id, separationRelaxed: verdict.relaxed,
+        })
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entryId,
-          action: 'record_published', changes: { record: { from: null, to: `v${next}` } },
+          action: 'record_published',
+          changes: {
+            record: { from: null, to: `v${next}` },
+            ...(verdict.relaxed ? { separationRelaxed: { from: false, to: true } } : {}),
+          },
         })
         return next
       })
@@ -208,60 +225,21 @@ export function createTransparencyService(db: Db, register: RegisterService, ass
     // ---- The public register: published versions only, every organisation, no login. ----
 
     /** The latest published version of every record, optionally searched or limited to one organisation. */
-    async listPublished(filters: { q?: string; organisation?: string } = {}): Promise<PublicRecord[]> {
-      const params: unknown[] = []
-      const where: string[] = []
-      if (filters.q) {
-        params.push(filters.q)
-        where.push(`latest.search @@ websearch_to_tsquery('english', $${params.length})`)
-      }
-      if (filters.organisation) {
-        params.push(filters.organisation)
-        where.push(`o.slug = $${params.length}`)
-      }
-      const rows = await db.query<{ organisation_name: string; organisation_slug: string; slug: string; version_no: number; published_at: Date; fields: AtrsFields }>(
-        `select o.name as organisation_name, o.slug as organisation_slug, r.slug, latest.version_no, latest.published_at, latest.fields
-         from (select distinct on (record_id) record_id, version_no, published_at, fields, search
-               from transparency_publications order by record_id, version_no desc) latest
-         join transparency_records r on r.id = latest.record_id
-         join organisations o on o.id = r.organisation_id
-         ${where.length ? `where ${where.join(' and ')}` : ''}
-         order by latest.published_at desc, r.slug`,
-        params,
-      )
-      return rows.map((r) => ({
-        organisationName: r.organisation_name, organisationSlug: r.organisation_slug, slug: r.slug,
-        versionNo: r.version_no, publishedAt: r.published_at, fields: r.fields,
-      }))
-    },
+    listPublished: (filters: { q?: string; organisation?: string } = {}): Promise<PublicRecord[]> =>
+      repo.listLatestPublished(db, filters),
 
     /** Organisations that have published at least one record (for the public filter). */
-    async publishingOrganisations(): Promise<{ slug: string; name: string }[]> {
-      return db.query(
-        `select distinct o.slug, o.name from organisations o
-         join transparency_publications p on p.organisation_id = o.id order by o.name`,
-      )
-    },
+    publishingOrganisations: (): Promise<{ slug: string; name: string }[]> => repo.publishingOrganisations(db),
 
     /** One published record: a given version, or the latest; with the list of its versions. */
     async getPublished(orgSlug: string, slug: string, versionNo?: number) {
-      const rows = await db.query<{ organisation_name: string; version_no: number; published_at: Date; fields: AtrsFields }>(
-        `select o.name as organisation_name, p.version_no, p.published_at, p.fields
-         from transparency_publications p
-         join transparency_records r on r.id = p.record_id
-         join organisations o on o.id = r.organisation_id
-         where o.slug = $1 and r.slug = $2 order by p.version_no desc`,
-        [orgSlug, slug],
-      )
-      const chosen = versionNo === undefined ? rows[0] : rows.find((r) => r.version_no === versionNo)
+      const rows = await repo.publishedVersions(db, orgSlug, slug)
+      const chosen = versionNo === undefined ? rows[0] : rows.find((r) => r.versionNo === versionNo)
       if (!chosen) return null
       return {
-        record: {
-          organisationName: chosen.organisation_name, organisationSlug: orgSlug, slug, versionNo: chosen.version_no,
-          publishedAt: chosen.published_at, fields: chosen.fields,
-        } satisfies PublicRecord,
-        latestVersion: rows[0]!.version_no,
-        versions: rows.map((r) => ({ versionNo: r.version_no, publishedAt: r.published_at })),
+        record: chosen satisfies PublicRecord,
+        latestVersion: rows[0]!.versionNo,
+        versions: rows.map((r) => ({ versionNo: r.versionNo, publishedAt: r.publishedAt })),
       }
     },
 

@@ -1,0 +1,164 @@
+import { z } from 'zod'
+import type { Queryable } from '../../platform/db/db.ts'
+import { col, many, maybeOne, one, run } from '../../platform/db/rows.ts'
+import type { AtrsFields } from './atrs.ts'
+
+/**
+ * All of the transparency feature's SQL: working records, who wrote them, published versions and
+ * the public register. Working records are scoped by organisation; the public queries read
+ * published versions only.
+ */
+
+const fields = z.record(z.string(), z.string())
+
+export interface RecordRow {
+  id: string
+  slug: string
+  fields: AtrsFields
+  version: number
+  updatedAt: Date
+  draftedBy: string | null
+}
+
+const recordRow = z.object({
+  id: col.uuid, slug: col.text, fields, version: col.int, updated_at: col.timestamp, drafted_by: col.uuid.nullable(),
+}).transform((r): RecordRow => ({
+  id: r.id, slug: r.slug, fields: r.fields, version: r.version, updatedAt: r.updated_at, draftedBy: r.drafted_by,
+}))
+
+/** An entry's working record (locked for the transaction when `forUpdate`). */
+export const findRecord = (q: Queryable, organisationId: string, entryId: string, forUpdate = false): Promise<RecordRow | null> =>
+  maybeOne(q, recordRow,
+    `select id, slug, fields, version, updated_at, drafted_by from transparency_records
+     where organisation_id = $1 and entry_id = $2 ${forUpdate ? 'for update' : ''}`,
+    [organisationId, entryId])
+
+export interface PublicationSummary {
+  versionNo: number
+  publishedAt: Date
+  publishedBy: string
+  separationRelaxed: boolean
+}
+
+export const publicationsOf = (q: Queryable, recordId: string): Promise<PublicationSummary[]> =>
+  many(q, z.object({ version_no: col.int, published_at: col.timestamp, published_by: col.text, separation_relaxed: col.bool })
+    .transform((p): PublicationSummary => ({
+      versionNo: p.version_no, publishedAt: p.published_at, publishedBy: p.published_by, separationRelaxed: p.separation_relaxed,
+    })),
+    `select p.version_no, p.published_at, u.name as published_by, p.separation_relaxed from transparency_publications p
+     join users u on u.id = p.published_by where p.record_id = $1 order by p.version_no desc`,
+    [recordId])
+
+/** Slugs of the organisation's records that start with `base` (to pick a free one). */
+export async function slugsStartingWith(q: Queryable, organisationId: string, base: string): Promise<Set<string>> {
+  const escaped = base.replace(/[\\%_]/g, (c) => `\\${c}`)
+  const rows = await many(q, z.object({ slug: col.text }),
+    "select slug from transparency_records where organisation_id = $1 and slug like $2 escape '\\'",
+    [organisationId, `${escaped}%`])
+  return new Set(rows.map((r) => r.slug))
+}
+
+export async function insertRecord(
+  q: Queryable, r: { organisationId: string; entryId: string; slug: string; fields: AtrsFields; draftedBy: string },
+): Promise<string> {
+  const row = await one(q, z.object({ id: col.uuid }),
+    `insert into transparency_records (organisation_id, entry_id, slug, fields, drafted_by)
+     values ($1, $2, $3, $4, $5) returning id`,
+    [r.organisationId, r.entryId, r.slug, JSON.stringify(r.fields), r.draftedBy])
+  return row.id
+}
+
+/** Replaces a working record's fields and moves its version on. */
+export const updateFields = (q: Queryable, recordId: string, next: AtrsFields) =>
+  run(q, 'update transparency_records set fields = $2, version = version + 1, updated_at = now() where id = $1',
+    [recordId, JSON.stringify(next)])
+
+/** Notes that a person wrote in the record now (drafted it or saved an edit). */
+export const noteWriter = (q: Queryable, organisationId: string, recordId: string, userId: string) =>
+  run(q,
+    `insert into transparency_record_writers (organisation_id, record_id, user_id) values ($1, $2, $3)
+     on conflict (record_id, user_id) do update set last_wrote_at = now()`,
+    [organisationId, recordId, userId])
+
+/** Everyone who wrote in the record since its latest published version (since drafting, if never published). */
+export async function writersSinceLastPublication(q: Queryable, recordId: string): Promise<string[]> {
+  const rows = await many(q, z.object({ user_id: col.uuid }),
+    `select w.user_id from transparency_record_writers w
+     where w.record_id = $1
+       and w.last_wrote_at > coalesce((select max(p.published_at) from transparency_publications p where p.record_id = $1),
+                                      '-infinity'::timestamptz)`,
+    [recordId])
+  return rows.map((r) => r.user_id)
+}
+
+export async function nextVersionNo(q: Queryable, recordId: string): Promise<number> {
+  return (await one(q, z.object({ next: col.int }),
+    'select (coalesce(max(version_no), 0) + 1)::int as next from transparency_publications where record_id = $1',
+    [recordId])).next
+}
+
+export const insertPublication = (q: Queryable, p: {
+  organisationId: string; recordId: string; versionNo: number; standardVersion: string; fields: AtrsFields
+  publishedBy: string; separationRelaxed: boolean
+}) =>
+  run(q,
+    `insert into transparency_publications (organisation_id, record_id, version_no, standard_version, fields, published_by, separation_relaxed)
+     values ($1, $2, $3, $4, $5, $6, $7)`,
+    [p.organisationId, p.recordId, p.versionNo, p.standardVersion, JSON.stringify(p.fields), p.publishedBy, p.separationRelaxed])
+
+// ---- The public register: published versions only, every organisation. ----
+
+export interface PublishedRow {
+  organisationName: string
+  organisationSlug: string
+  slug: string
+  versionNo: number
+  publishedAt: Date
+  fields: AtrsFields
+}
+
+const publishedRow = z.object({
+  organisation_name: col.text, organisation_slug: col.text, slug: col.text, version_no: col.int, published_at: col.timestamp, fields,
+}).transform((r): PublishedRow => ({
+  organisationName: r.organisation_name, organisationSlug: r.organisation_slug, slug: r.slug, versionNo: r.version_no,
+  publishedAt: r.published_at, fields: r.fields,
+}))
+
+/** The latest published version of every record, optionally searched (web search syntax) or for one organisation. */
+export function listLatestPublished(q: Queryable, filters: { q?: string; organisation?: string }): Promise<PublishedRow[]> {
+  const params: unknown[] = []
+  const where: string[] = []
+  if (filters.q) {
+    params.push(filters.q)
+    where.push(`latest.search @@ websearch_to_tsquery('english', $${params.length})`)
+  }
+  if (filters.organisation) {
+    params.push(filters.organisation)
+    where.push(`o.slug = $${params.length}`)
+  }
+  return many(q, publishedRow,
+    `select o.name as organisation_name, o.slug as organisation_slug, r.slug, latest.version_no, latest.published_at, latest.fields
+     from (select distinct on (record_id) record_id, version_no, published_at, fields, search
+           from transparency_publications order by record_id, version_no desc) latest
+     join transparency_records r on r.id = latest.record_id
+     join organisations o on o.id = r.organisation_id
+     ${where.length ? `where ${where.join(' and ')}` : ''}
+     order by latest.published_at desc, r.slug`,
+    params)
+}
+
+/** Organisations that have published at least one record. */
+export const publishingOrganisations = (q: Queryable): Promise<{ slug: string; name: string }[]> =>
+  many(q, z.object({ slug: col.text, name: col.text }),
+    `select distinct o.slug, o.name from organisations o
+     join transparency_publications p on p.organisation_id = o.id order by o.name`)
+
+/** Every published version of one record, newest first. */
+export const publishedVersions = (q: Queryable, orgSlug: string, slug: string): Promise<PublishedRow[]> =>
+  many(q, publishedRow,
+    `select o.name as organisation_name, o.slug as organisation_slug, r.slug, p.version_no, p.published_at, p.fields
+     from transparency_publications p
+     join transparency_records r on r.id = p.record_id
+     join organisations o on o.id = r.organisation_id
+     where o.slug = $1 and r.slug = $2 order by p.version_no desc`,
+    [orgSlug, slug])
