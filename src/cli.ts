@@ -1,29 +1,42 @@
 #!/usr/bin/env node
 // aigov: the command line. `npm run aigov -- <command>`; `npm start` runs `serve --demo`.
-import { randomBytes } from 'node:crypto'
+// Every command goes through the features' services: no SQL here.
+import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { buildApp } from './app.ts'
 import { loadConfig } from './config.ts'
-import { demoLogins, DEMO_PASSWORD, loadDemo } from './demo.ts'
+import { DEMO_COUNCILS, demoLogins, DEMO_PASSWORD, demoRefusal, loadDemo } from './demo.ts'
 import { loadCatalogue } from './features/assessments/catalogue.ts'
+import { newOrganisationInput } from './features/organisations/model.ts'
+import { OrganisationExists } from './features/organisations/service.ts'
+import { MIN_PASSWORD_LENGTH } from './features/people/model.ts'
+import { AlreadyMemberError, generatePassword } from './features/people/service.ts'
 import { ROLES, isRole } from './platform/auth/permissions.ts'
-import { insertUser } from './platform/auth/store.ts'
 import { openDb } from './platform/db/db.ts'
 import { migrate } from './platform/db/migrate.ts'
+import { mailSenderFor, outboxCountsAll, startMailSender } from './platform/mail/index.ts'
+import { t } from './platform/i18n/i18n.ts'
 import { createServices } from './services.ts'
 
 const USAGE = `Usage: npm run aigov -- <command> [options]
 
 Commands:
-  serve [--demo]              Migrate, then serve the app (--demo loads demo data into an empty database)
+  serve [--demo]              Migrate, then serve the app. --demo loads the demo councils and logins,
+                              only outside production (NODE_ENV=production refuses) and only into an
+                              empty database.
   migrate                     Apply database migrations
   org create --slug S --name N [--contact-email E] [--website URL] [--region R]
   user create --org SLUG --email E --name N --roles r1,r2 [--password P]
                               Roles: ${ROLES.join(', ')}. Without --password one is generated and printed.
-  demo load                   Load the demo councils, people and register
+                              An address that already has an account is added to the organisation and
+                              keeps its own password.
+  demo load                   Load the demo councils, people and register (not in production; empty
+                              database only)
+  mail send                   Deliver the queued e-mail once over SMTP (SMTP_URL, MAIL_FROM) and say how
+                              many were sent, failed and are left; without SMTP_URL the outbox is kept
 
-Environment: PORT, HOST, DATA_DIR, DATABASE_URL, SESSION_SECRET (see .env.example).`
+Environment: PORT, HOST, DATA_DIR, DATABASE_URL, SESSION_SECRET, NODE_ENV, SMTP_URL, MAIL_FROM (see .env.example).`
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -40,84 +53,124 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return command || values.help ? 0 : 2
   }
+  if (!['serve', 'migrate', 'org create', 'user create', 'demo load', 'mail send'].includes(command)) {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`)
+    return 2
+  }
   const config = loadConfig()
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   try {
     const applied = await migrate(db)
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`)
+    if (command === 'migrate') {
+      if (!applied.length) console.log('The database is up to date.')
+      return 0
+    }
+    const questionSets = await loadCatalogue()
+    const services = createServices(db, questionSets, config)
     switch (command) {
-      case 'migrate':
-        if (!applied.length) console.log('The database is up to date.')
-        return 0
       case 'serve': {
-        const questionSets = await loadCatalogue()
         if (values.demo) {
-          const [{ n }] = (await db.query<{ n: number }>('select count(*)::int as n from organisations')) as [{ n: number }]
-          if (n === 0) {
+          const refusal = demoRefusal(config.env, await services.organisations.count())
+          if (!refusal) {
             console.log('Loading demo data…')
-            await loadDemo(db, createServices(db, questionSets, config))
+            await loadDemo(db, services, { env: config.env })
+          } else {
+            console.log(`Not loading demo data. ${refusal}`)
           }
         }
         const app = await buildApp({ config, db, questionSets })
+        // The outbox is delivered every few seconds when SMTP is configured; otherwise it is kept.
+        const mailSender = mailSenderFor(db, config.mail, { log: (m) => app.log.warn(m) })
+        const mailer = mailSender && startMailSender(mailSender, { onError: (err) => app.log.error({ err }, 'mail sender run failed') })
         const close = async () => {
+          await mailer?.stop()
           await app.close()
           await db.close()
           process.exit(0)
         }
-        process.once('SIGINT', close)
-        process.once('SIGTERM', close)
+        process.once('SIGINT', () => void close())
+        process.once('SIGTERM', () => void close())
         await app.listen({ port: config.port, host: config.host })
-        const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`
+        const port = (app.server.address() as AddressInfo).port
+        const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
         console.log(`\nAI Governance Hub is running at ${url}  (public register: ${url}/public)`)
         console.log(`Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`)
-        if (values.demo) {
+        console.log(mailer ? 'E-mail: sent over SMTP (SMTP_URL)' : 'E-mail: SMTP_URL is not set, so messages are kept in the outbox (admins: /outbox)')
+        // The demo logins are printed only where they work: demo data present, and not production.
+        if (config.env !== 'production' && (await services.organisations.bySlug(DEMO_COUNCILS[0].slug))) {
           console.log(`\nDemo logins (password for all: ${DEMO_PASSWORD}):`)
           for (const l of demoLogins()) console.log(`  ${l.email.padEnd(36)} ${l.role.padEnd(13)} ${l.council}`)
         }
         return await new Promise<number>(() => undefined)
       }
       case 'org create': {
-        const input = z.object({
-          slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'slug: lower-case letters, digits and hyphens'),
-          name: z.string().min(1).max(200),
-          contactEmail: z.email().optional(), website: z.url().optional(), region: z.string().optional(),
-        }).parse({ slug: values.slug, name: values.name, contactEmail: values['contact-email'], website: values.website, region: values.region })
-        const [org] = await db.query<{ id: string }>(
-          'insert into organisations (slug, name, contact_email, website_url, region) values ($1, $2, $3, $4, $5) returning id',
-          [input.slug, input.name, input.contactEmail ?? null, input.website ?? null, input.region ?? null],
-        ).catch((err: unknown) => {
-          if ((err as { code?: string }).code === '23505') throw new Error(`An organisation with the slug ${input.slug} already exists`)
-          throw err
+        const input = newOrganisationInput.parse({
+          slug: values.slug, name: values.name, contactEmail: values['contact-email'], websiteUrl: values.website, region: values.region,
         })
-        console.log(`Created organisation ${input.slug} (${org!.id})`)
+        try {
+          const org = await services.organisations.create(input)
+          console.log(`Created organisation ${org.slug} (${org.id})`)
+        } catch (err) {
+          if (err instanceof OrganisationExists) throw new Error(`An organisation with the slug ${input.slug} already exists`)
+          throw err
+        }
         return 0
       }
       case 'user create': {
         const roles = (values.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean)
         const bad = roles.filter((r) => !isRole(r))
         if (!roles.length || bad.length) throw new Error(`--roles must list some of: ${ROLES.join(', ')}${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}`)
-        const input = z.object({ email: z.email(), name: z.string().min(1).max(200), org: z.string().min(1) })
+        const input = z.object({ email: z.email(), name: z.string().trim().min(1).max(200), org: z.string().min(1) })
           .parse({ email: values.email, name: values.name, org: values.org })
-        const [org] = await db.query<{ id: string }>('select id from organisations where slug = $1', [input.org])
+        const org = await services.organisations.bySlug(input.org)
         if (!org) throw new Error(`No organisation with slug "${input.org}"`)
-        const password = values.password ?? randomBytes(12).toString('base64url')
-        if (password.length < 12) throw new Error('--password must be at least 12 characters')
-        await db.transaction((tx) => insertUser(tx, { email: input.email, name: input.name, password, organisationId: org.id, roles: roles.filter(isRole) }))
-          .catch((err: unknown) => {
-            if ((err as { code?: string }).code === '23505') throw new Error(`A person with the email ${input.email} already exists`)
-            throw err
-          })
-        console.log(`Created ${input.email.toLowerCase()} in ${input.org} with roles ${roles.join(', ')}`)
-        if (!values.password) console.log(`Password: ${password}  (shown once; ask them to keep it safe)`)
+        const password = values.password ?? generatePassword()
+        if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`--password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+        const email = input.email.toLowerCase()
+        let added
+        try {
+          added = await services.people.createAccount({ email, name: input.name, password, organisationId: org.id, roles: roles.filter(isRole) })
+        } catch (err) {
+          if (err instanceof AlreadyMemberError) throw new Error(`${email} is already a member of ${input.org}`)
+          throw err
+        }
+        if (added.existingAccount) {
+          console.log(`${email} already had an account: added to ${input.org} with roles ${roles.join(', ')}. Their password is unchanged.`)
+          if (values.password) console.log('(--password was not used.)')
+        } else {
+          console.log(`Created ${email} in ${input.org} with roles ${roles.join(', ')}`)
+          if (!values.password) console.log(`Password: ${password}  (shown once; ask them to keep it safe)`)
+        }
         return 0
       }
-      case 'demo load':
-        await loadDemo(db, createServices(db, await loadCatalogue(), config))
+      case 'mail send': {
+        const sender = mailSenderFor(db, config.mail, { log: (m) => console.error(m) })
+        if (!sender) {
+          const c = await outboxCountsAll(db)
+          console.log(`SMTP_URL is not set, so no e-mail was sent and the outbox is kept: ${c.queued + c.sending} waiting, ${c.failed} failed.`)
+          return 0
+        }
+        try {
+          const r = await sender.runOnce()
+          console.log(`Sent ${r.sent}, failed ${r.failed + r.recovered.failed}, to retry later ${r.retrying}; ${r.left} left in the outbox.`)
+        } finally {
+          sender.close()
+        }
+        return 0
+      }
+      case 'demo load': {
+        const refusal = demoRefusal(config.env, await services.organisations.count())
+        if (refusal) {
+          console.error(`Refused: ${refusal}`)
+          return 1
+        }
+        await loadDemo(db, services, { env: config.env })
         console.log(`Demo data loaded. Password for every demo login: ${DEMO_PASSWORD}`)
         for (const l of demoLogins()) console.log(`  ${l.email}  (${l.role}, ${l.council})`)
         return 0
+      }
       default:
-        console.error(`Unknown command "${command}".\n\n${USAGE}`)
         return 2
     }
   } finally {
@@ -125,10 +178,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** zod messages are message keys in the features' schemas: translated here as on a page. */
+function describeZod(err: z.ZodError): string {
+  return err.issues.map((i) => `  ${i.path.join('.') || 'input'}: ${t(i.message)}`).join('\n')
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof z.ZodError ? `Invalid options:\n${z.prettifyError(err)}` : `Error: ${(err as Error).message}`)
+    console.error(err instanceof z.ZodError ? `Invalid options:\n${describeZod(err)}` : `Error: ${(err as Error).message}`)
     process.exit(1)
   },
 )

@@ -1,8 +1,9 @@
+import type { Config } from './config.ts'
 import type { CurrentUser } from './platform/auth/store.ts'
-import { insertUser } from './platform/auth/store.ts'
 import { ROLES, type Role } from './platform/auth/permissions.ts'
 import type { Db } from './platform/db/db.ts'
 import type { Services } from './services.ts'
+import { loadPolicyDemo } from './features/policies/demo.ts'
 import type { Answers } from './features/assessments/engine.ts'
 import type { NewEntryInput, Stage } from './features/register/model.ts'
 
@@ -242,25 +243,44 @@ function completion(e: Base): Record<string, string> {
   }
 }
 
-/** Loads the demo councils, people and register. Refuses to run twice. */
-export async function loadDemo(db: Db, services: Services): Promise<void> {
-  const existing = await db.query('select 1 from organisations where slug = any($1)', [DEMO_COUNCILS.map((c) => c.slug)])
-  if (existing.length) throw new Error('Demo data is already loaded')
+/** Demo data has a known password, so it is never loaded where real people might sign in. */
+export class DemoRefused extends Error {}
+
+/**
+ * Why demo data may not be loaded here, or null when it may: never in production (every demo
+ * login shares one published password), and only into an empty database (never next to real
+ * councils and people).
+ */
+export function demoRefusal(env: Config['env'], organisations: number): string | null {
+  if (env === 'production') {
+    return 'Demo data is not loaded in production (NODE_ENV=production): every demo login shares one published password. ' +
+      'Create your organisation and its first administrator with "aigov org create" and "aigov user create" (see the README).'
+  }
+  if (organisations > 0) {
+    return `Demo data is loaded only into an empty database, and this one already has ${organisations === 1 ? '1 organisation' : `${organisations} organisations`}.`
+  }
+  return null
+}
+
+/**
+ * Loads the demo councils, people and register through the real services. Refuses outside an
+ * empty database and, given `env`, in production.
+ */
+export async function loadDemo(_db: Db, services: Services, opts: { env?: Config['env'] } = {}): Promise<void> {
+  const refusal = demoRefusal(opts.env ?? 'development', await services.organisations.count())
+  if (refusal) throw new DemoRefused(refusal)
   const actors: Record<string, CurrentUser>[] = []
   for (const c of DEMO_COUNCILS) {
     const byRole: Record<string, CurrentUser> = {}
-    await db.transaction(async (tx) => {
-      const [org] = await tx.query<{ id: string }>(
-        'insert into organisations (slug, name, contact_email, website_url, region) values ($1, $2, $3, $4, $5) returning id',
-        [c.slug, c.name, c.contactEmail, c.websiteUrl, c.region],
-      )
-      for (const role of ROLES) {
-        const email = `${role.replace('_', '-')}@${c.domain}`
-        const name = `${role === 'board_member' ? 'Board member' : role[0]!.toUpperCase() + role.slice(1)} (${c.name.split(' ')[0]})`
-        const id = await insertUser(tx, { email, name, password: DEMO_PASSWORD, organisationId: org!.id, roles: [role] })
-        byRole[role] = { id, email, name, organisationId: org!.id, organisationName: c.name, organisationSlug: c.slug, roles: [role], via: 'session' }
-      }
+    const org = await services.organisations.create({
+      slug: c.slug, name: c.name, contactEmail: c.contactEmail, websiteUrl: c.websiteUrl, region: c.region,
     })
+    for (const role of ROLES) {
+      const email = `${role.replace('_', '-')}@${c.domain}`
+      const name = `${role === 'board_member' ? 'Board member' : role[0]!.toUpperCase() + role.slice(1)} (${c.name.split(' ')[0]})`
+      const { id } = await services.people.createAccount({ email, name, password: DEMO_PASSWORD, organisationId: org.id, roles: [role] })
+      byRole[role] = { id, email, name, organisationId: org.id, organisationName: c.name, organisationSlug: c.slug, roles: [role], via: 'session' }
+    }
     actors.push(byRole)
   }
 
@@ -300,4 +320,6 @@ export async function loadDemo(db: Db, services: Services): Promise<void> {
       await services.transparency.publish(admin, entry.id)
     }
   }
+  // Policies (issue 9): the first council has its policy and do's and don'ts in force; the other has none.
+  await loadPolicyDemo(services.policies, actors[0]!.admin!, actors[0]!.board_member!)
 }

@@ -13,7 +13,18 @@ export interface Organisation {
   /** When true (the default) nobody decides on, or publishes, their own work. */
   separationOfDuties: boolean
   createdAt: Date
+  /** Policy placeholders (issue 9): the Senior Information Risk Owner, the DPO's contact, the AI lead, the board's name. */
+  siro: string | null
+  dpoContact: string | null
+  aiLead: string | null
+  boardName: string | null
+  /** Who may approve a policy (never its author). */
+  policyApprovers: PolicyApprovers
 }
+
+export const POLICY_APPROVERS = ['admin', 'board_member', 'admin_or_board'] as const
+export type PolicyApprovers = (typeof POLICY_APPROVERS)[number]
+export type PolicySettings = Pick<Organisation, 'siro' | 'dpoContact' | 'aiLead' | 'boardName' | 'policyApprovers'>
 
 export const ORGANISATION_SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/
 

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db/db.ts'
 import { col, many, maybeOne, one } from '../../platform/db/rows.ts'
 import { z } from 'zod'
-import type { NewOrganisationInput, Organisation } from './model.ts'
+import { type NewOrganisationInput, type Organisation, POLICY_APPROVERS, type PolicySettings } from './model.ts'
 
 /** All of the organisations table's SQL. */
 
@@ -9,12 +9,16 @@ const row = z.object({
   id: col.uuid, slug: col.text, name: col.text, contact_email: col.text.nullable(), website_url: col.text.nullable(),
   region: col.text.nullable(), organisation_type: col.text.nullable(), nation: col.text.nullable(),
   separation_of_duties: col.bool, created_at: col.timestamp,
+  siro: col.text.nullable(), dpo_contact: col.text.nullable(), ai_lead: col.text.nullable(), board_name: col.text.nullable(),
+  policy_approvers: z.enum(POLICY_APPROVERS),
 }).transform((r): Organisation => ({
   id: r.id, slug: r.slug, name: r.name, contactEmail: r.contact_email, websiteUrl: r.website_url, region: r.region,
   organisationType: r.organisation_type, nation: r.nation, separationOfDuties: r.separation_of_duties, createdAt: r.created_at,
+  siro: r.siro, dpoContact: r.dpo_contact, aiLead: r.ai_lead, boardName: r.board_name, policyApprovers: r.policy_approvers,
 }))
 
-const COLUMNS = 'id, slug, name, contact_email, website_url, region, organisation_type, nation, separation_of_duties, created_at'
+const COLUMNS = 'id, slug, name, contact_email, website_url, region, organisation_type, nation, separation_of_duties, created_at, ' +
+  'siro, dpo_contact, ai_lead, board_name, policy_approvers'
 
 export const findById = (q: Queryable, id: string) => maybeOne(q, row, `select ${COLUMNS} from organisations where id = $1`, [id])
 
@@ -32,3 +36,8 @@ export const insert = (q: Queryable, input: NewOrganisationInput) =>
 
 export const setSeparationOfDuties = (q: Queryable, id: string, on: boolean) =>
   maybeOne(q, row, `update organisations set separation_of_duties = $2 where id = $1 returning ${COLUMNS}`, [id, on])
+
+/** The people and names an organisation's policies are filled from, and who approves its policies (issue 9). */
+export const setPolicySettings = (q: Queryable, id: string, s: PolicySettings) =>
+  maybeOne(q, row, `update organisations set siro = $2, dpo_contact = $3, ai_lead = $4, board_name = $5, policy_approvers = $6
+    where id = $1 returning ${COLUMNS}`, [id, s.siro, s.dpoContact, s.aiLead, s.boardName, s.policyApprovers])

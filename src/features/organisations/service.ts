@@ -1,7 +1,8 @@
-import { recordAudit } from '../../platform/audit.ts'
+import { type AuditEvent, auditTrail, recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
-import { notFound } from '../../platform/http/errors.ts'
+import { can } from '../../platform/auth/permissions.ts'
+import { forbidden, notFound } from '../../platform/http/errors.ts'
 import type { NewOrganisationInput, Organisation } from './model.ts'
 import * as repo from './repository.ts'
 
@@ -31,8 +32,12 @@ export function createOrganisationService(db: Db) {
       })
     },
 
+    /** Changes to the organisation's settings, newest first. */
+    history: (user: CurrentUser): Promise<AuditEvent[]> => auditTrail(db, user.organisationId, 'organisation', user.organisationId),
+
     /** An admin turns separation of duties on or off for their organisation; audited. */
     async setSeparationOfDuties(user: CurrentUser, on: boolean): Promise<Organisation> {
+      if (!can(user.roles, 'organisation:manage')) throw forbidden()
       return db.transaction(async (tx) => {
         const before = await repo.findById(tx, user.organisationId)
         if (!before) throw notFound()

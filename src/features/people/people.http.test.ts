@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { as, type Client, createTestApp, signIn, type TestApp } from '../../../test/support/app.ts'
+import { type Client, createTestApp, signIn, type TestApp } from '../../../test/support/app.ts'
+import { makeTeam, signInAs, type Team } from '../../../test/support/factories.ts'
 
 let ta: TestApp
+/** The organisation under test, and another one whose people must stay out of reach. */
+let home: Team
+let away: Team
 before(async () => {
-  ta = await createTestApp()
+  ta = await createTestApp({ demo: false })
+  ;[home, away] = await Promise.all([makeTeam(ta), makeTeam(ta)])
 })
 after(async () => {
   await ta?.close()
@@ -12,7 +17,7 @@ after(async () => {
 
 let n = 0
 /** A fresh email address for each person a test adds. */
-const newEmail = (label: string) => `${label}-${++n}@northmoor.example`
+const newEmail = (label: string) => `${label}-${++n}@${home.org.slug}.example`
 const PASSWORD = 'correct-horse-battery'
 
 async function userId(email: string): Promise<string> {
@@ -47,23 +52,23 @@ async function tokenIdByName(email: string, name: string): Promise<string> {
   const [row] = await ta.db.query<{ id: string }>(
     'select t.id from api_tokens t join users u on u.id = t.user_id where u.email = $1 and t.name = $2', [email, name],
   )
-  assert.ok(row)
+  assert.ok(row, `a token named ${name}`)
   return row.id
 }
 
 describe('people admin', () => {
   test('the people page lists only the admin\'s own organisation, with roles and status', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     const res = await admin.get('/people')
     assert.equal(res.statusCode, 200)
-    assert.match(res.body, /viewer@northmoor\.example/)
+    assert.ok(res.body.includes(home.viewer.email), 'lists a colleague')
     assert.match(res.body, /Board member/)
     assert.match(res.body, /Active/)
-    assert.doesNotMatch(res.body, /riverside\.example/)
+    assert.ok(!res.body.includes(away.viewer.email) && !res.body.includes(away.admin.email), 'lists nobody from the other organisation')
   })
 
   test('an admin adds a person who can then sign in with those roles', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     const email = newEmail('new-viewer')
     const form = await admin.get('/people/new')
     assert.equal(form.statusCode, 200)
@@ -84,7 +89,7 @@ describe('people admin', () => {
        where a.entity_type = 'user' and a.entity_id = $1`, [id],
     )
     assert.equal(audit?.action, 'created')
-    assert.equal(audit?.actor, as.northmoor('admin'))
+    assert.equal(audit?.actor, home.admin.email)
     assert.deepEqual(audit?.changes.roles.to, ['viewer'])
 
     const person = await signIn(ta.app, email, PASSWORD)
@@ -92,11 +97,11 @@ describe('people admin', () => {
     assert.equal((await person.get('/register/new')).statusCode, 403)
     const account = await person.get('/account')
     assert.match(account.body, /Nia Viewer/)
-    assert.match(account.body, /Northmoor Borough Council/)
+    assert.ok(account.body.includes(home.org.name), 'names their organisation')
   })
 
   test('a generated password is shown once on the confirmation page and works', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     const email = newEmail('generated')
     await admin.get('/people/new')
     const res = await admin.post('/people/new', { name: 'Gen Erated', email, roles: ['contributor', 'assessor'], password: '' })
@@ -104,7 +109,7 @@ describe('people admin', () => {
     const m = /<pre class="app-code" id="generated-password">([a-z0-9-]+)<\/pre>/.exec(res.body)
     assert.ok(m, 'generated password shown')
     const password = m[1]!
-    assert.ok(password.length >= 12)
+    assert.ok(password.length >= 12, 'a long password')
     assert.match(res.body, /will not be shown again/)
 
     const id = await userId(email)
@@ -117,24 +122,8 @@ describe('people admin', () => {
     assert.equal((await person.get('/register/new')).statusCode, 200)
   })
 
-  test('an email that already has an account (in any organisation) gets a field error that names no organisation', async () => {
-    const admin = await signIn(ta.app, as.riverside('admin'))
-    await admin.get('/people/new')
-    const res = await admin.post('/people/new', { name: 'Kept Name', email: 'Viewer@Northmoor.example', roles: ['viewer'], password: PASSWORD })
-    assert.equal(res.statusCode, 400)
-    assert.match(res.body, /govuk-error-summary/)
-    assert.match(res.body, /href="#email">There is already an account with this email address/)
-    assert.match(res.body, /id="email-error"/)
-    assert.match(res.body, /value="Kept Name"/)
-    assert.match(res.body, /value="Viewer@Northmoor\.example"/)
-    assert.doesNotMatch(res.body, /Northmoor Borough Council/)
-    assert.doesNotMatch(res.body, new RegExp(PASSWORD))
-    const [count] = await ta.db.query<{ n: number }>(`select count(*)::int as n from users where email = 'viewer@northmoor.example'`)
-    assert.equal(count?.n, 1)
-  })
-
   test('an invalid new-person form shows the error summary and keeps what was typed (but not the password)', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     await admin.get('/people/new')
     const res = await admin.post('/people/new', { name: '', email: 'not-an-email', password: 'short' })
     assert.equal(res.statusCode, 400)
@@ -149,8 +138,9 @@ describe('people admin', () => {
   })
 
   test('a non-admin gets 403 on the people pages and on POST /people/new', async () => {
-    for (const role of ['viewer', 'contributor', 'assessor', 'board-member'] as const) {
-      const c = await signIn(ta.app, as.northmoor(role))
+    for (const person of [home.viewer, home.contributor, home.assessor, home.board]) {
+      const role = person.roles.join()
+      const c = await signInAs(ta, person)
       assert.equal((await c.get('/people')).statusCode, 403, role)
       assert.equal((await c.get('/people/new')).statusCode, 403, role)
       const email = newEmail('sneaky')
@@ -158,8 +148,8 @@ describe('people admin', () => {
       assert.equal(res.statusCode, 403, role)
       assert.equal((await ta.db.query('select 1 from users where email = $1', [email])).length, 0)
     }
-    const viewer = await signIn(ta.app, as.northmoor('viewer'))
-    const adminId = await userId(as.northmoor('admin'))
+    const viewer = await signInAs(ta, home.viewer)
+    const adminId = await home.admin.id
     assert.equal((await viewer.post(`/people/${adminId}/deactivate`)).statusCode, 403)
     assert.equal((await viewer.post(`/people/${adminId}`, { roles: ['viewer'] })).statusCode, 403)
   })
@@ -170,22 +160,22 @@ describe('people admin', () => {
     assert.match(String(res.headers.location), /^\/login\?next=%2Fpeople/)
   })
 
-  test('an admin of riverside gets 404 for a northmoor person', async () => {
-    const admin = await signIn(ta.app, as.riverside('admin'))
-    const northmoorViewer = await userId(as.northmoor('viewer'))
-    assert.equal((await admin.get(`/people/${northmoorViewer}`)).statusCode, 404)
-    assert.equal((await admin.post(`/people/${northmoorViewer}`, { roles: ['admin'] })).statusCode, 404)
-    assert.equal((await admin.post(`/people/${northmoorViewer}/deactivate`)).statusCode, 404)
-    assert.equal((await admin.post(`/people/${northmoorViewer}/reactivate`)).statusCode, 404)
+  test('an admin of another organisation gets 404 for this organisation’s person', async () => {
+    const admin = await signInAs(ta, away.admin)
+    const theirViewer = await home.viewer.id
+    assert.equal((await admin.get(`/people/${theirViewer}`)).statusCode, 404)
+    assert.equal((await admin.post(`/people/${theirViewer}`, { roles: ['admin'] })).statusCode, 404)
+    assert.equal((await admin.post(`/people/${theirViewer}/deactivate`)).statusCode, 404)
+    assert.equal((await admin.post(`/people/${theirViewer}/reactivate`)).statusCode, 404)
     assert.equal((await admin.get('/people/not-a-uuid')).statusCode, 404)
     const [row] = await ta.db.query<{ active: boolean; roles: string[] }>(
-      'select u.active, m.roles from users u join memberships m on m.user_id = u.id where u.id = $1', [northmoorViewer],
+      'select u.active, m.roles from users u join memberships m on m.user_id = u.id where u.id = $1', [theirViewer],
     )
     assert.deepEqual(row, { active: true, roles: ['viewer'] })
   })
 
   test('a role change takes effect on the person\'s next request', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     const email = newEmail('promoted')
     const id = await addPerson(admin, email, ['viewer'])
     const person = await signIn(ta.app, email, PASSWORD)
@@ -208,7 +198,7 @@ describe('people admin', () => {
   })
 
   test('roles cannot be emptied', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     const id = await addPerson(admin, newEmail('no-roles'), ['viewer'])
     const res = await admin.post(`/people/${id}`, {})
     assert.equal(res.statusCode, 400)
@@ -218,8 +208,8 @@ describe('people admin', () => {
   })
 
   test('an admin cannot drop their own admin role nor deactivate themselves', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
-    const me = await userId(as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
+    const me = await home.admin.id
     const page = await admin.get(`/people/${me}`)
     assert.match(page.body, /You cannot deactivate your own account/)
     assert.doesNotMatch(page.body, new RegExp(`/people/${me}/deactivate`))
@@ -244,7 +234,7 @@ describe('people admin', () => {
   })
 
   test('a deactivated person is refused at once: session ends and API token gets 401; reactivation lets them sign in again but old tokens stay revoked', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     const email = newEmail('leaver')
     const id = await addPerson(admin, email, ['contributor'])
     const person = await signIn(ta.app, email, PASSWORD)
@@ -278,7 +268,7 @@ describe('people admin', () => {
   })
 
   test('a session is refused as soon as the person is inactive, even if the session row remains', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     const email = newEmail('inactive-flag')
     const id = await addPerson(admin, email, ['viewer'])
     const person = await signIn(ta.app, email, PASSWORD)
@@ -289,19 +279,19 @@ describe('people admin', () => {
   })
 
   test('POST without the CSRF token is refused with 403', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     const email = newEmail('csrf')
     await admin.get('/people/new')
     const res = await admin.post('/people/new', { _csrf: '', name: 'No Token', email, roles: ['viewer'], password: PASSWORD })
     assert.equal(res.statusCode, 403)
     assert.equal((await ta.db.query('select 1 from users where email = $1', [email])).length, 0)
-    const viewerId = await userId(as.northmoor('viewer'))
+    const viewerId = await home.viewer.id
     assert.equal((await admin.post(`/people/${viewerId}/deactivate`, { _csrf: 'wrong' })).statusCode, 403)
     assert.equal((await admin.post('/account/tokens', { _csrf: '', name: 'x' })).statusCode, 403)
   })
 
   test('an API token cannot be used to add people', async () => {
-    const admin = await signIn(ta.app, as.northmoor('admin'))
+    const admin = await signInAs(ta, home.admin)
     const { token } = await createToken(admin, 'admin automation')
     const email = newEmail('via-token')
     const res = await ta.app.inject({
@@ -316,24 +306,24 @@ describe('people admin', () => {
 
 describe('your account and API tokens', () => {
   test('the account page shows who you are and your organisation', async () => {
-    const c = await signIn(ta.app, as.riverside('board-member'))
+    const c = await signInAs(ta, away.board)
     const res = await c.get('/account')
     assert.equal(res.statusCode, 200)
-    assert.match(res.body, /board-member@riverside\.example/)
-    assert.match(res.body, /Riverside District Council/)
+    assert.ok(res.body.includes(away.board.email), 'shows their email')
+    assert.ok(res.body.includes(away.org.name), 'names their organisation')
     assert.match(res.body, /Board member/)
     assert.match(res.body, /You have no API tokens/)
     assert.match(res.body, /<label class="govuk-label" for="name">\s*Token name/)
   })
 
   test('creating a token shows it once, and it works as a Bearer token on the API', async () => {
-    const c = await signIn(ta.app, as.northmoor('viewer'))
+    const c = await signInAs(ta, home.viewer)
     const { token, page } = await createToken(c, 'Power BI report')
     assert.match(page, /will not be shown again/)
 
     const api = await ta.app.inject({ url: '/api/v1/entries', headers: bearer(token) })
     assert.equal(api.statusCode, 200)
-    assert.ok(Array.isArray(api.json().entries))
+    assert.ok(Array.isArray(api.json().entries), 'a list of entries')
 
     const again = await c.get('/account')
     assert.ok(!again.body.includes(token), 'the token is not shown again')
@@ -342,7 +332,7 @@ describe('your account and API tokens', () => {
   })
 
   test('a token needs a name', async () => {
-    const c = await signIn(ta.app, as.northmoor('viewer'))
+    const c = await signInAs(ta, home.viewer)
     await c.get('/account')
     const res = await c.post('/account/tokens', { name: '   ' })
     assert.equal(res.statusCode, 400)
@@ -352,9 +342,9 @@ describe('your account and API tokens', () => {
   })
 
   test('a revoked token gets 401', async () => {
-    const c = await signIn(ta.app, as.northmoor('contributor'))
+    const c = await signInAs(ta, home.contributor)
     const { token } = await createToken(c, 'to revoke')
-    const id = await tokenIdByName(as.northmoor('contributor'), 'to revoke')
+    const id = await tokenIdByName(home.contributor.email, 'to revoke')
     const res = await c.post(`/account/tokens/${id}/revoke`)
     assert.equal(res.statusCode, 303)
     assert.equal(res.headers.location, '/account?done=revoked')
@@ -365,19 +355,19 @@ describe('your account and API tokens', () => {
   })
 
   test('one user cannot revoke another user\'s token', async () => {
-    const owner = await signIn(ta.app, as.northmoor('assessor'))
+    const owner = await signInAs(ta, home.assessor)
     const { token } = await createToken(owner, 'assessor token')
-    const id = await tokenIdByName(as.northmoor('assessor'), 'assessor token')
-    for (const other of [as.northmoor('admin'), as.riverside('assessor')]) {
-      const c = await signIn(ta.app, other)
+    const id = await tokenIdByName(home.assessor.email, 'assessor token')
+    for (const other of [home.admin, away.assessor]) {
+      const c = await signInAs(ta, other)
       await c.get('/account')
-      assert.equal((await c.post(`/account/tokens/${id}/revoke`)).statusCode, 404, other)
+      assert.equal((await c.post(`/account/tokens/${id}/revoke`)).statusCode, 404, other.email)
     }
     assert.equal((await ta.app.inject({ url: '/api/v1/entries', headers: bearer(token) })).statusCode, 200)
   })
 
   test('a token cannot mint more tokens', async () => {
-    const c = await signIn(ta.app, as.northmoor('viewer'))
+    const c = await signInAs(ta, home.viewer)
     const { token } = await createToken(c, 'cannot mint')
     const res = await ta.app.inject({
       method: 'POST', url: '/account/tokens',

@@ -1,20 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { z } from 'zod'
 import type { AuditEvent } from '../../platform/audit.ts'
 import { ROLES } from '../../platform/auth/permissions.ts'
-import type { CurrentUser } from '../../platform/auth/store.ts'
+import { type CurrentUser, TOKEN_LIFETIMES, TOKEN_SCOPES } from '../../platform/auth/store.ts'
 import { requirePermission, requireUser } from '../../platform/http/auth.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
 import { type FormErrors, formErrors, formValue, parseWith } from '../../platform/http/forms.ts'
+import { sessionIdFrom } from '../../platform/http/security.ts'
 import { t } from '../../platform/i18n/i18n.ts'
+import { isUuid } from '../../platform/validation.ts'
 import type { Services } from '../../services.ts'
-import { EmailTakenError, MIN_PASSWORD_LENGTH, newPersonInput, type Person, rolesInput, SelfChangeRefused } from './service.ts'
+import { knownDeviceFrom } from './device.ts'
+import {
+  AlreadyMemberError, MIN_PASSWORD_LENGTH, newPersonInput, passwordChangeInput, type Person, rolesInput, SelfChangeRefused, tokenInput,
+} from './model.ts'
 
 type Params = { id: string }
 type Body = Record<string, unknown>
 
 /** Banners a page may show after a redirect; anything else in ?done= is ignored. */
-const DONE_MESSAGES = new Set(['roles', 'deactivated', 'reactivated', 'revoked'])
+const DONE_MESSAGES = new Set(['roles', 'deactivated', 'reactivated', 'revoked', 'password'])
 
 function doneMessage(request: FastifyRequest): string | undefined {
   const done = (request.query as Record<string, string | undefined>).done
@@ -58,16 +62,22 @@ function historyRows(events: AuditEvent[]) {
     const changes = e.changes as Record<string, { from?: unknown; to?: unknown } | undefined>
     const detail = e.action === 'roles_changed'
       ? t('people.audit.rolesChange', { from: roleNames(changes.roles?.from), to: roleNames(changes.roles?.to) })
-      : e.action === 'created' ? t('people.audit.rolesGiven', { roles: roleNames(changes.roles?.to) }) : ''
+      : e.action === 'created' || e.action === 'membership_added' ? t('people.audit.rolesGiven', { roles: roleNames(changes.roles?.to) }) : ''
     return { at: e.at, who: e.actorName ?? t('audit.system'), what: t(`people.audit.${e.action}`), detail }
   })
 }
 
-const tokenName = z.object({
-  name: z.string({ error: 'account.errors.tokenName' }).trim().min(1, 'account.errors.tokenName').max(100, 'account.errors.tokenNameLong'),
-})
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** The token form's radios, with the choice kept (read and 90 days until someone picks otherwise). */
+function tokenChoices(values: Body) {
+  const scope = typeof values.scope === 'string' ? values.scope : 'read'
+  const days = typeof values.days === 'string' ? values.days : '90'
+  return {
+    scopeItems: TOKEN_SCOPES.map((s) => ({
+      value: s, text: t(`account.tokens.scope.${s}`), hint: { text: t(`account.tokens.scope.${s}.hint`) }, checked: s === scope,
+    })),
+    dayItems: TOKEN_LIFETIMES.map((d) => ({ value: String(d), text: t('account.tokens.days', { count: d }), checked: String(d) === days })),
+  }
+}
 
 export function peopleRoutes(app: FastifyInstance, services: Services): void {
   const { people, auth } = services
@@ -109,16 +119,19 @@ export function peopleRoutes(app: FastifyInstance, services: Services): void {
     }
     try {
       const added = await people.add(user, parsed.data)
+      // The same page whether or not the address already had a sign-in; only the password part
+      // differs, and it says nothing about where else they work.
       return reply.code(201).header('cache-control', 'no-store').view('people/views/added.njk', {
         pageTitle: t('people.added.title', { name: added.person.name }),
         person: added.person,
         roles: roleNames(added.person.roles),
-        password: added.generated ? added.password : undefined,
+        existingAccount: added.existingAccount,
+        password: !added.existingAccount && added.generated ? added.password : undefined,
       })
     } catch (err) {
-      if (!(err instanceof EmailTakenError)) throw err
+      if (!(err instanceof AlreadyMemberError)) throw err
       reply.code(400)
-      return renderNew(reply, kept, formErrors({ email: t('people.errors.emailTaken') }))
+      return renderNew(reply, kept, formErrors({ email: t('people.errors.alreadyMember', { org: user.organisationName }) }))
     }
   })
 
@@ -176,35 +189,77 @@ export function peopleRoutes(app: FastifyInstance, services: Services): void {
     })
   }
 
-  // ---- Your account: anyone signed in sees who they are and manages their own API tokens.
+  // ---- Your account: anyone signed in sees who they are, changes their password and manages
+  // their own API tokens.
 
   const renderAccount = async (
-    reply: FastifyReply, user: CurrentUser, opts: { values?: Body; errors?: FormErrors; newToken?: { name: string; token: string }; flash?: string } = {},
-  ) =>
-    reply.view('people/views/account.njk', {
+    reply: FastifyReply, user: CurrentUser,
+    opts: { values?: Body; errors?: FormErrors; passwordErrors?: FormErrors; newToken?: { name: string; token: string }; flash?: string } = {},
+  ) => {
+    const values = opts.values ?? {}
+    const errors = opts.errors ?? opts.passwordErrors
+    return reply.view('people/views/account.njk', {
       pageTitle: t('account.title'),
       roles: roleNames(user.roles),
       tokens: await auth.listApiTokens(user.id, user.organisationId),
-      values: opts.values ?? {},
+      otherOrganisations: (await auth.organisationsOf(user.id)).filter((o) => o.id !== user.organisationId),
+      values,
+      ...tokenChoices(values),
       newToken: opts.newToken,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
       errors: opts.errors?.fields ?? {},
-      errorList: opts.errors?.errorList ?? [],
+      passwordErrors: opts.passwordErrors?.fields ?? {},
+      errorList: errors?.errorList ?? [],
       flash: opts.flash,
     })
+  }
 
   app.get('/account', async (request, reply) => {
     const user = requireUser(request)
     return renderAccount(reply, user, { flash: doneMessage(request) })
   })
 
-  app.post<{ Body: Body }>('/account/tokens', async (request, reply) => {
+  app.post<{ Body: Body }>('/account/password', async (request, reply) => {
     const user = requireSession(requireUser(request))
-    const parsed = parseWith(tokenName, { name: formValue.text(request.body.name) })
+    const body = request.body
+    const parsed = parseWith(passwordChangeInput, {
+      currentPassword: body.currentPassword, newPassword: body.newPassword, confirmPassword: body.confirmPassword,
+    })
+    // Passwords are never sent back to the browser in a re-shown form.
     if (!parsed.ok) {
       reply.code(400)
-      return renderAccount(reply, user, { values: request.body, errors: parsed.errors })
+      return renderAccount(reply, user, { passwordErrors: parsed.errors })
     }
-    const token = await auth.createApiToken(user.id, user.organisationId, parsed.data.name)
+    const outcome = await auth.changePassword(user, {
+      current: parsed.data.currentPassword, next: parsed.data.newPassword,
+      keepSessionId: sessionIdFrom(request) ?? '', address: request.ip, device: knownDeviceFrom(request),
+    })
+    if (outcome === 'wrong') {
+      reply.code(400)
+      return renderAccount(reply, user, { passwordErrors: formErrors({ currentPassword: t('account.password.errors.wrong') }) })
+    }
+    if (outcome === 'throttled') {
+      reply.code(429)
+      return renderAccount(reply, user, {
+        passwordErrors: formErrors({ currentPassword: t('login.errors.throttled', { count: auth.policy.windowMinutes }) }),
+      })
+    }
+    return reply.redirect('/account?done=password', 303)
+  })
+
+  app.post<{ Body: Body }>('/account/tokens', async (request, reply) => {
+    const user = requireSession(requireUser(request))
+    const body = request.body
+    // A browser always sends the radios (one of each is checked); a client that leaves them out
+    // gets the form's defaults, the least a token can do.
+    const parsed = parseWith(tokenInput, {
+      name: formValue.text(body.name), scope: body.scope ?? 'read', days: body.days ?? '90',
+    })
+    if (!parsed.ok) {
+      reply.code(400)
+      return renderAccount(reply, user, { values: body, errors: parsed.errors })
+    }
+    const token = await auth.createApiToken(user.id, user.organisationId, parsed.data.name, { scope: parsed.data.scope, days: parsed.data.days })
     // Only the token's hash is stored: this response is the one time it can be seen.
     reply.code(201).header('cache-control', 'no-store')
     return renderAccount(reply, user, { newToken: { name: parsed.data.name, token } })
@@ -212,7 +267,7 @@ export function peopleRoutes(app: FastifyInstance, services: Services): void {
 
   app.post<{ Params: Params }>('/account/tokens/:id/revoke', async (request, reply) => {
     const user = requireSession(requireUser(request))
-    if (!UUID.test(request.params.id) || !(await auth.revokeApiToken(user.id, request.params.id))) throw notFound()
+    if (!isUuid(request.params.id) || !(await auth.revokeApiToken(user.id, request.params.id))) throw notFound()
     return reply.redirect('/account?done=revoked', 303)
   })
 }

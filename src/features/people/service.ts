@@ -1,65 +1,14 @@
 import { randomInt } from 'node:crypto'
-import { z } from 'zod'
 import { auditTrail, recordAudit } from '../../platform/audit.ts'
-import { can, isRole, ROLES, type Role } from '../../platform/auth/permissions.ts'
-import { type CurrentUser, insertUser } from '../../platform/auth/store.ts'
+import { can, type Role } from '../../platform/auth/permissions.ts'
+import { type CurrentUser, insertUser, normaliseEmail } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
+import { isUuid } from '../../platform/validation.ts'
+import { AlreadyMemberError, type NewPersonInput, type Person, SelfChangeRefused } from './model.ts'
+import * as repo from './repository.ts'
 
-/** A person's membership of the organisation, as the people pages show it. */
-export interface Person {
-  id: string
-  name: string
-  email: string
-  roles: Role[]
-  active: boolean
-  createdAt: Date
-}
-
-export const MIN_PASSWORD_LENGTH = 12
-
-/** Roles ticked on a form: at least one, known ones only, kept in ROLES order without repeats. */
-const roles = z
-  .array(z.enum(ROLES, { error: 'people.errors.roles' }), { error: 'people.errors.roles' })
-  .min(1, 'people.errors.roles')
-  .transform((rs) => ROLES.filter((r) => rs.includes(r)))
-
-/** A person an admin adds. No password means one is generated and shown once. */
-export const newPersonInput = z.object({
-  name: z.string({ error: 'people.errors.name' }).trim().min(1, 'people.errors.name').max(200, 'people.errors.tooLong'),
-  email: z
-    .string({ error: 'people.errors.email' })
-    .trim()
-    .toLowerCase()
-    .min(1, 'people.errors.email')
-    .max(320, 'people.errors.tooLong')
-    .pipe(z.email({ error: 'people.errors.emailFormat' })),
-  roles,
-  password: z
-    .string({ error: 'people.errors.passwordShort' })
-    .min(MIN_PASSWORD_LENGTH, 'people.errors.passwordShort')
-    .max(1000, 'people.errors.tooLong')
-    .optional(),
-})
-export type NewPersonInput = z.output<typeof newPersonInput>
-
-export const rolesInput = z.object({ roles })
-
-/** The email address belongs to an existing account (in this or any organisation). */
-export class EmailTakenError extends Error {
-  constructor() {
-    super('email taken')
-  }
-}
-
-/** An admin may not do this to their own account; `reason` is a message key. */
-export class SelfChangeRefused extends Error {
-  constructor(readonly reason: string) {
-    super(reason)
-  }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export { AlreadyMemberError, MIN_PASSWORD_LENGTH, newPersonInput, type NewPersonInput, type Person, rolesInput, SelfChangeRefused } from './model.ts'
 
 /** Letters and digits that cannot be mistaken for each other when read aloud or copied. */
 const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'
@@ -70,29 +19,8 @@ export function generatePassword(): string {
   return [group(), group(), group(), group()].join('-')
 }
 
-interface PersonRow {
-  id: string
-  name: string
-  email: string
-  roles: string[]
-  active: boolean
-  created_at: Date
-}
-
-const PERSON_COLUMNS = 'u.id, u.name, u.email, m.roles, u.active, u.created_at'
-
-function toPerson(r: PersonRow): Person {
-  return { id: r.id, name: r.name, email: r.email, roles: ROLES.filter((role) => r.roles.includes(role)), active: r.active, createdAt: r.created_at }
-}
-
-async function findPerson(q: Queryable, organisationId: string, id: string): Promise<Person | null> {
-  if (!UUID.test(id)) return null
-  const rows = await q.query<PersonRow>(
-    `select ${PERSON_COLUMNS} from users u join memberships m on m.user_id = u.id
-     where m.organisation_id = $1 and u.id = $2`,
-    [organisationId, id],
-  )
-  return rows[0] ? toPerson(rows[0]) : null
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown })?.code === '23505'
 }
 
 /**
@@ -102,23 +30,71 @@ async function findPerson(q: Queryable, organisationId: string, id: string): Pro
  * at least one admin.
  */
 async function lockAsAdmin(tx: Queryable, user: CurrentUser): Promise<void> {
-  await tx.query('select user_id from memberships where organisation_id = $1 for update', [user.organisationId])
-  const [me] = await tx.query<{ roles: string[] }>(
-    `select m.roles from memberships m join users u on u.id = m.user_id and u.active
-     where m.organisation_id = $1 and m.user_id = $2`,
-    [user.organisationId, user.id],
-  )
-  if (!me || !can(me.roles.filter(isRole), 'people:manage')) throw forbidden()
+  await repo.lockMemberships(tx, user.organisationId)
+  const roles = await repo.activeRoles(tx, user.organisationId, user.id)
+  if (!roles || !can(roles, 'people:manage')) throw forbidden()
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown })?.code === '23505'
+/** What adding someone did: a new account (with its first password), or a membership for an existing one. */
+export type Added =
+  | { person: Person; existingAccount: false; password: string; generated: boolean }
+  | { person: Person; existingAccount: true }
+
+interface AccountInput {
+  organisationId: string
+  email: string
+  name: string
+  roles: Role[]
+  /** Used only when a new account is made; an existing account keeps its own password. */
+  password: string
+}
+
+/**
+ * A new account, or a membership of this organisation for the account that already has the
+ * address (people who work for two councils keep one sign-in). Nothing about the account's
+ * other organisations is read or returned.
+ */
+async function addToOrganisation(tx: Queryable, actorId: string | null, input: AccountInput): Promise<{ id: string; existingAccount: boolean }> {
+  const email = normaliseEmail(input.email)
+  const existing = await repo.findAccountByEmail(tx, email, input.organisationId)
+  if (existing?.member) throw new AlreadyMemberError()
+  let id: string
+  if (existing) {
+    id = existing.id
+    await repo.insertMembership(tx, id, input.organisationId, input.roles)
+  } else {
+    id = await insertUser(tx, { email, name: input.name, password: input.password, organisationId: input.organisationId, roles: input.roles })
+  }
+  await recordAudit(tx, {
+    organisationId: input.organisationId, actorId, entityType: 'user', entityId: id,
+    action: existing ? 'membership_added' : 'created',
+    changes: existing
+      ? { roles: { from: null, to: input.roles } }
+      : { name: { from: null, to: input.name }, email: { from: null, to: email }, roles: { from: null, to: input.roles } },
+  })
+  return { id, existingAccount: Boolean(existing) }
+}
+
+/** Runs `add` again once if two admins added the same new address at the same moment. */
+async function retryingOnRace<T>(add: () => Promise<T>): Promise<T> {
+  try {
+    return await add()
+  } catch (err) {
+    // The loser of the race on the unique e-mail index tries again, and now finds the account.
+    if (!isUniqueViolation(err)) throw err
+    try {
+      return await add()
+    } catch (again) {
+      if (isUniqueViolation(again)) throw new AlreadyMemberError()
+      throw again
+    }
+  }
 }
 
 /** People and roles in an organisation (administered by the organisation's admins). */
 export function createPeopleService(db: Db) {
   async function mustFind(q: Queryable, user: CurrentUser, id: string): Promise<Person> {
-    const person = await findPerson(q, user.organisationId, id)
+    const person = isUuid(id) ? await repo.findPerson(q, user.organisationId, id) : null
     if (!person) throw notFound()
     return person
   }
@@ -129,14 +105,9 @@ export function createPeopleService(db: Db) {
       const person = await mustFind(tx, user, id)
       if (!active && person.id === user.id) throw new SelfChangeRefused('people.errors.deactivateSelf')
       if (person.active === active) return person
-      await tx.query('update users set active = $2 where id = $1', [person.id, active])
-      // Signed-in sessions end now; API tokens stop working because every request checks u.active.
-      if (!active) {
-        // End every way in at once: sessions go, and tokens are revoked so reactivation
-        // does not quietly bring old tokens back to life.
-        await tx.query('delete from sessions where user_id = $1', [person.id])
-        await tx.query('update api_tokens set revoked_at = now() where user_id = $1 and revoked_at is null', [person.id])
-      }
+      await repo.setMembershipActive(tx, user.organisationId, person.id, active)
+      // Signed-in sessions end now, and every request re-checks the membership.
+      if (!active) await repo.endAccess(tx, user.organisationId, person.id)
       await recordAudit(tx, {
         organisationId: user.organisationId, actorId: user.id, entityType: 'user', entityId: person.id,
         action: active ? 'reactivated' : 'deactivated', changes: { active: { from: person.active, to: active } },
@@ -146,44 +117,32 @@ export function createPeopleService(db: Db) {
   }
 
   return {
-    async list(user: CurrentUser): Promise<Person[]> {
-      const rows = await db.query<PersonRow>(
-        `select ${PERSON_COLUMNS} from users u join memberships m on m.user_id = u.id
-         where m.organisation_id = $1 order by u.active desc, lower(u.name), u.email`,
-        [user.organisationId],
-      )
-      return rows.map(toPerson)
-    },
+    list: (user: CurrentUser): Promise<Person[]> => repo.listPeople(db, user.organisationId),
 
     get: (user: CurrentUser, id: string) => mustFind(db, user, id),
 
-    /** Adds a person to the admin's organisation; returns them and the password they start with. */
-    async add(user: CurrentUser, input: NewPersonInput): Promise<{ person: Person; password: string; generated: boolean }> {
+    /**
+     * Adds a person to the admin's organisation. A new address gets an account and the password
+     * it starts with; an address that already has an account gets a membership here and keeps
+     * its own password. Someone already in this organisation is refused (AlreadyMemberError).
+     */
+    async add(user: CurrentUser, input: NewPersonInput): Promise<Added> {
       const generated = input.password === undefined
       const password = input.password ?? generatePassword()
-      try {
-        const person = await db.transaction(async (tx) => {
-          await lockAsAdmin(tx, user)
-          const taken = await tx.query('select 1 from users where email = $1', [input.email])
-          if (taken.length) throw new EmailTakenError()
-          const id = await insertUser(tx, { email: input.email, name: input.name, password, organisationId: user.organisationId, roles: input.roles })
-          await recordAudit(tx, {
-            organisationId: user.organisationId, actorId: user.id, entityType: 'user', entityId: id, action: 'created',
-            changes: {
-              name: { from: null, to: input.name },
-              email: { from: null, to: input.email },
-              roles: { from: null, to: input.roles },
-            },
-          })
-          return mustFind(tx, user, id)
-        })
-        return { person, password, generated }
-      } catch (err) {
-        // Two admins adding the same address at once: the unique index decides.
-        if (isUniqueViolation(err)) throw new EmailTakenError()
-        throw err
-      }
+      const { person, existingAccount } = await retryingOnRace(() => db.transaction(async (tx) => {
+        await lockAsAdmin(tx, user)
+        const added = await addToOrganisation(tx, user.id, { organisationId: user.organisationId, ...input, password })
+        return { person: await mustFind(tx, user, added.id), existingAccount: added.existingAccount }
+      }))
+      return existingAccount ? { person, existingAccount } : { person, existingAccount, password, generated }
     },
+
+    /**
+     * Creates an account, or adds an existing account to the organisation, with no admin acting
+     * (the command line and demo data). Audited with no actor.
+     */
+    createAccount: (input: AccountInput): Promise<{ id: string; existingAccount: boolean }> =>
+      retryingOnRace(() => db.transaction((tx) => addToOrganisation(tx, null, input))),
 
     async changeRoles(user: CurrentUser, id: string, roles: Role[]): Promise<Person> {
       return db.transaction(async (tx) => {
@@ -191,9 +150,7 @@ export function createPeopleService(db: Db) {
         const person = await mustFind(tx, user, id)
         if (person.id === user.id && !roles.includes('admin')) throw new SelfChangeRefused('people.errors.ownAdminRole')
         if (JSON.stringify(person.roles) === JSON.stringify(roles)) return person
-        await tx.query('update memberships set roles = $3 where organisation_id = $1 and user_id = $2', [
-          user.organisationId, person.id, roles,
-        ])
+        await repo.updateRoles(tx, user.organisationId, person.id, roles)
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'user', entityId: person.id,
           action: 'roles_changed', changes: { roles: { from: person.roles, to: roles } },

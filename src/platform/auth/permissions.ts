@@ -12,6 +12,11 @@ const GRANTS = {
   'transparency:edit': ['contributor', 'assessor', 'admin'],
   'transparency:publish': ['admin'],
   'people:manage': ['admin'],
+  'organisation:manage': ['admin'],
+  'policy:read': ['viewer', 'contributor', 'assessor', 'board_member', 'admin'],
+  'policy:edit': ['admin'],
+  'policy:approve': ['admin', 'board_member'],
+  'policy:publish': ['admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof GRANTS
