@@ -1,0 +1,45 @@
+import { z } from 'zod'
+
+/** What a caller queues. Subject and text are already translated (through t()) by the caller. */
+export const mailInput = z.object({
+  organisationId: z.string().uuid(),
+  to: z.email().max(320),
+  // A header: one line, so no header can be smuggled in.
+  subject: z.string().trim().min(1).max(998).refine((s) => !/[\r\n]/.test(s), 'The subject must be one line'),
+  text: z.string().min(1).max(100_000),
+  html: z.string().min(1).max(500_000).optional(),
+  /** What the message is for ('invitation', 'password_reset', 'reminder.acknowledgement'…). */
+  kind: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/),
+  /** Unique per organisation: a second message with the same key is not queued. */
+  dedupeKey: z.string().min(1).max(300).optional(),
+})
+export type MailInput = z.input<typeof mailInput>
+
+export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const
+export type MailStatus = (typeof MAIL_STATUSES)[number]
+
+/** A message as the outbox page lists it. */
+export interface OutboxMessage {
+  id: string
+  kind: string
+  to: string
+  subject: string
+  status: MailStatus
+  attempts: number
+  nextAttemptAt: Date
+  lastError: string | null
+  createdAt: Date
+  sentAt: Date | null
+}
+
+/** A claimed message, as the sender hands it to SMTP. */
+export interface ClaimedMessage {
+  id: string
+  to: string
+  subject: string
+  text: string
+  html: string | null
+  attempts: number
+}
+
+export type QueueResult = { queued: true; id: string } | { queued: false; reason: 'duplicate' }
