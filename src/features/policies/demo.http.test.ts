@@ -1,0 +1,38 @@
+// The demo data: Northmoor has its acceptable use policy and do's and don'ts in force and public;
+// Riverside has none, so a newcomer sees both states.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { as, createTestApp, shown, signIn, type TestApp } from '../../../test/support/app.ts'
+
+let t: TestApp
+before(async () => {
+  t = await createTestApp()
+})
+after(async () => t.close())
+
+describe('policies: demo data', () => {
+  it('Northmoor’s two policies are in force and on its public page; Riverside’s page has none', async () => {
+    const northmoor = await t.app.inject({ method: 'GET', url: '/public/northmoor/policies' })
+    assert.equal(northmoor.statusCode, 200)
+    assert.ok(northmoor.body.includes('href="/public/northmoor/policies/acceptable-use"'))
+    assert.ok(northmoor.body.includes('href="/public/northmoor/policies/dos-and-donts"'))
+    const page = await t.app.inject({ method: 'GET', url: '/public/northmoor/policies/acceptable-use' })
+    assert.equal(page.statusCode, 200)
+    assert.ok(page.body.includes('AI Governance Board'), 'the names are filled in')
+    assert.ok(!page.body.includes('[not set:'))
+    const riverside = await t.app.inject({ method: 'GET', url: '/public/riverside/policies' })
+    assert.equal(riverside.statusCode, 200)
+    assert.ok(riverside.body.includes(shown('policies.public.none')))
+  })
+
+  it('a Riverside admin sees no policies and the templates to adopt', async () => {
+    const c = await signIn(t.app, as.riverside('admin'))
+    const res = await c.get('/policies')
+    assert.equal(res.statusCode, 200)
+    assert.ok(res.body.includes(shown('policies.list.none')))
+    assert.ok(res.body.includes('value="acceptable_use"'))
+    const viewer = await signIn(t.app, as.northmoor('viewer'))
+    const list = await viewer.get('/policies')
+    assert.equal((list.body.match(/govuk-tag--green/g) ?? []).length, 2, 'two policies in force')
+  })
+})

@@ -1,0 +1,141 @@
+import { z } from 'zod'
+import type { Queryable } from '../../platform/db/db.ts'
+import { col, many, maybeOne, one, run } from '../../platform/db/rows.ts'
+import { CHANGE_KINDS, type ChangeKind, type Policy, type PolicyVersion, VERSION_STATUSES } from './model.ts'
+import { versionLabel } from './model.ts'
+import { POLICY_KINDS } from './templates.ts'
+
+/** All of the policies feature's SQL (tables `policies`, `policy_versions`). */
+
+const policyRow = z.object({
+  id: col.uuid, organisation_id: col.uuid, slug: col.text, kind: z.enum(POLICY_KINDS), template_id: col.text.nullable(),
+  template_version: col.int.nullable(), public: col.bool, created_at: col.timestamp,
+}).transform((r): Policy => ({
+  id: r.id, organisationId: r.organisation_id, slug: r.slug, kind: r.kind, templateId: r.template_id,
+  templateVersion: r.template_version, public: r.public, createdAt: r.created_at,
+}))
+const POLICY_COLUMNS = 'p.id, p.organisation_id, p.slug, p.kind, p.template_id, p.template_version, p.public, p.created_at'
+
+const versionRow = z.object({
+  id: col.uuid, policy_id: col.uuid, number: col.int, status: z.enum(VERSION_STATUSES), title: col.text, body: col.text,
+  author_id: col.uuid.nullable(), contributors: z.array(col.uuid), author_name: col.text.nullable(), submitted_by: col.uuid.nullable(), submitted_at: col.timestamp.nullable(),
+  return_comments: col.text.nullable(), returned_by_name: col.text.nullable(), approved_by: col.uuid.nullable(),
+  approved_by_name: col.text.nullable(), approved_at: col.timestamp.nullable(), change_kind: z.enum(CHANGE_KINDS).nullable(),
+  version_major: col.int.nullable(), version_minor: col.int.nullable(), published_body: col.text.nullable(),
+  effective_date: col.date.nullable(), review_date: col.date.nullable(), published_at: col.timestamp.nullable(),
+  superseded_at: col.timestamp.nullable(), updated_at: col.timestamp,
+}).transform((r): PolicyVersion => ({
+  id: r.id, policyId: r.policy_id, number: r.number, status: r.status, title: r.title, body: r.body, authorId: r.author_id,
+  contributors: r.contributors, authorName: r.author_name, submittedBy: r.submitted_by, submittedAt: r.submitted_at, returnComments: r.return_comments,
+  returnedByName: r.returned_by_name, approvedBy: r.approved_by, approvedByName: r.approved_by_name, approvedAt: r.approved_at,
+  changeKind: r.change_kind, label: versionLabel(r.version_major, r.version_minor), publishedBody: r.published_body,
+  effectiveDate: r.effective_date, reviewDate: r.review_date, publishedAt: r.published_at, supersededAt: r.superseded_at,
+  updatedAt: r.updated_at,
+}))
+const VERSION_SELECT = `select v.id, v.policy_id, v.number, v.status, v.title, v.body, v.author_id, array_to_json(v.contributors) as contributors, ua.name as author_name,
+    v.submitted_by, v.submitted_at, v.return_comments, ur.name as returned_by_name, v.approved_by, up.name as approved_by_name,
+    v.approved_at, v.change_kind, v.version_major, v.version_minor, v.published_body, v.effective_date, v.review_date,
+    v.published_at, v.superseded_at, v.updated_at
+  from policy_versions v
+  left join users ua on ua.id = v.author_id
+  left join users ur on ur.id = v.returned_by
+  left join users up on up.id = v.approved_by`
+
+// --- policies ---------------------------------------------------------------------------------
+
+export const findPolicy = (q: Queryable, orgId: string, id: string) =>
+  maybeOne(q, policyRow, `select ${POLICY_COLUMNS} from policies p where p.organisation_id = $1 and p.id = $2`, [orgId, id])
+
+export const findPolicyBySlug = (q: Queryable, orgId: string, slug: string) =>
+  maybeOne(q, policyRow, `select ${POLICY_COLUMNS} from policies p where p.organisation_id = $1 and p.slug = $2`, [orgId, slug])
+
+export const listPolicies = (q: Queryable, orgId: string) =>
+  many(q, policyRow, `select ${POLICY_COLUMNS} from policies p where p.organisation_id = $1 order by p.created_at, p.slug`, [orgId])
+
+/** Policies an organisation has made public that have a version in force. */
+export const listPublicPolicies = (q: Queryable, orgId: string) =>
+  many(q, policyRow, `select ${POLICY_COLUMNS} from policies p
+    where p.organisation_id = $1 and p.public
+      and exists (select 1 from policy_versions v where v.policy_id = p.id and v.status = 'in_force')
+    order by p.created_at, p.slug`, [orgId])
+
+export async function slugTaken(q: Queryable, orgId: string, slug: string): Promise<boolean> {
+  return (await maybeOne(q, z.object({ id: col.uuid }), 'select id from policies where organisation_id = $1 and slug = $2', [orgId, slug])) !== null
+}
+
+export interface NewPolicyRow {
+  organisationId: string
+  slug: string
+  kind: Policy['kind']
+  templateId: string | null
+  templateVersion: number | null
+  createdBy: string
+}
+
+export const insertPolicy = (q: Queryable, p: NewPolicyRow) =>
+  one(q, policyRow, `insert into policies as p (organisation_id, slug, kind, template_id, template_version, created_by)
+    values ($1, $2, $3, $4, $5, $6) returning ${POLICY_COLUMNS}`,
+  [p.organisationId, p.slug, p.kind, p.templateId, p.templateVersion, p.createdBy])
+
+export const setPublic = (q: Queryable, orgId: string, id: string, on: boolean) =>
+  run(q, 'update policies set public = $3 where organisation_id = $1 and id = $2 returning id', [orgId, id, on])
+
+// --- versions ---------------------------------------------------------------------------------
+
+export const versionsOf = (q: Queryable, orgId: string, policyId: string) =>
+  many(q, versionRow, `${VERSION_SELECT} where v.organisation_id = $1 and v.policy_id = $2 order by v.number desc`, [orgId, policyId])
+
+export const versionByNumber = (q: Queryable, orgId: string, policyId: string, n: number) =>
+  maybeOne(q, versionRow, `${VERSION_SELECT} where v.organisation_id = $1 and v.policy_id = $2 and v.number = $3`, [orgId, policyId, n])
+
+export const inForce = (q: Queryable, orgId: string, policyId: string) =>
+  maybeOne(q, versionRow, `${VERSION_SELECT} where v.organisation_id = $1 and v.policy_id = $2 and v.status = 'in_force'`, [orgId, policyId])
+
+/** The version being worked on (draft, submitted or approved), locked for the rest of the transaction. */
+export const workingForUpdate = (q: Queryable, orgId: string, policyId: string) =>
+  maybeOne(q, versionRow, `${VERSION_SELECT} where v.organisation_id = $1 and v.policy_id = $2
+    and v.status in ('draft', 'submitted', 'approved') for update of v`, [orgId, policyId])
+
+export const working = (q: Queryable, orgId: string, policyId: string) =>
+  maybeOne(q, versionRow, `${VERSION_SELECT} where v.organisation_id = $1 and v.policy_id = $2
+    and v.status in ('draft', 'submitted', 'approved')`, [orgId, policyId])
+
+/** The version in force and the working version of every policy of an organisation. */
+export const currentVersions = (q: Queryable, orgId: string) =>
+  many(q, versionRow, `${VERSION_SELECT} where v.organisation_id = $1
+    and v.status in ('draft', 'submitted', 'approved', 'in_force')`, [orgId])
+
+export async function lastNumber(q: Queryable, policyId: string): Promise<number> {
+  return (await one(q, z.object({ n: col.int }), 'select coalesce(max(number), 0)::int as n from policy_versions where policy_id = $1', [policyId])).n
+}
+
+export async function insertVersion(q: Queryable, v: { organisationId: string; policyId: string; number: number; title: string; body: string; authorId: string }): Promise<string> {
+  const r = await one(q, z.object({ id: col.uuid }), `insert into policy_versions (organisation_id, policy_id, number, status, title, body, author_id, contributors)
+    values ($1, $2, $3, 'draft', $4, $5, $6, array[$6::uuid]) returning id`, [v.organisationId, v.policyId, v.number, v.title, v.body, v.authorId])
+  return r.id
+}
+
+export const updateText = (q: Queryable, id: string, title: string, body: string, by: string) =>
+  run(q, `update policy_versions set title = $2, body = $3, updated_at = now(),
+    contributors = case when $4::uuid = any(contributors) then contributors else array_append(contributors, $4::uuid) end
+    where id = $1 and status = 'draft' returning id`, [id, title, body, by])
+
+export const markSubmitted = (q: Queryable, id: string, by: string) =>
+  run(q, `update policy_versions set status = 'submitted', submitted_by = $2, submitted_at = now(), updated_at = now()
+    where id = $1 and status = 'draft' returning id`, [id, by])
+
+export const markReturned = (q: Queryable, id: string, by: string, comments: string) =>
+  run(q, `update policy_versions set status = 'draft', returned_by = $2, return_comments = $3, submitted_by = null,
+    submitted_at = null, updated_at = now() where id = $1 and status = 'submitted' returning id`, [id, by, comments])
+
+export const markApproved = (q: Queryable, id: string, by: string, kind: ChangeKind, major: number, minor: number) =>
+  run(q, `update policy_versions set status = 'approved', approved_by = $2, approved_at = now(), change_kind = $3,
+    version_major = $4, version_minor = $5, updated_at = now() where id = $1 and status = 'submitted' returning id`, [id, by, kind, major, minor])
+
+export const markSuperseded = (q: Queryable, id: string) =>
+  run(q, `update policy_versions set status = 'superseded', superseded_at = now() where id = $1 and status = 'in_force' returning id`, [id])
+
+export const markInForce = (q: Queryable, id: string, by: string, publishedBody: string, effectiveDate: string, reviewDate: string) =>
+  run(q, `update policy_versions set status = 'in_force', published_by = $2, published_at = now(), published_body = $3,
+    effective_date = $4, review_date = $5, updated_at = now() where id = $1 and status = 'approved' returning id`,
+  [id, by, publishedBody, effectiveDate, reviewDate])
