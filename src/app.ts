@@ -10,7 +10,9 @@ import type { CurrentUser } from './platform/auth/store.ts'
 import type { Db } from './platform/db/db.ts'
 import { setUpAuthentication } from './platform/http/auth.ts'
 import { HttpError, ValidationError } from './platform/http/errors.ts'
-import { setUpCsrf, setUpSecurityHeaders } from './platform/http/security.ts'
+import { isApiRequest, setUpInputBoundary } from './platform/http/input.ts'
+import { setUpRouteTable } from './platform/http/routeTable.ts'
+import { applySecurityHeaders, setUpCsrf, setUpSecurityHeaders } from './platform/http/security.ts'
 import { createViews, GOVUK_ASSETS } from './platform/http/views.ts'
 import { t } from './platform/i18n/i18n.ts'
 import { navigationFor } from './platform/http/navigation.ts'
@@ -18,6 +20,7 @@ import { createServices, type Services } from './services.ts'
 import type { QuestionSetCatalogue } from './features/assessments/catalogue.ts'
 import { authRoutes } from './features/people/authRoutes.ts'
 import { peopleRoutes } from './features/people/routes.ts'
+import { organisationRoutes } from './features/organisations/routes.ts'
 import { registerRoutes } from './features/register/routes.ts'
 import { registerApi } from './features/register/api.ts'
 import { assessmentRoutes } from './features/assessments/routes.ts'
@@ -26,7 +29,9 @@ import { assessmentApi } from './features/assessments/api.ts'
 import { boardRoutes } from './features/board/routes.ts'
 import { transparencyRoutes } from './features/transparency/routes.ts'
 import { publicRoutes } from './features/transparency/publicRoutes.ts'
-import { openApiRoutes } from './platform/http/openapi.ts'
+import { policyRoutes } from './features/policies/routes.ts'
+import { outboxRoutes } from './features/outbox/routes.ts'
+import { schemaValidationFields, setUpOpenApi } from './platform/http/openapi.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,8 +63,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
     },
     bodyLimit: 1024 * 1024,
+    // A long path segment reaches the route and its id check (a 404), not the router's own 414.
+    routerOptions: { maxParamLength: 2000 },
     trustProxy: config.env === 'production',
+    // Errors Fastify meets before any route (a malformed URL) go through the app's own error page.
+    frameworkErrors: (error, request, reply) => {
+      applySecurityHeaders(request, reply)
+      request.user = null
+      request.csrfToken = ''
+      void sendError(request, reply, new HttpError(400, 'error.badUrl', { code: error.code }), (tpl, ctx) => views.render(tpl, ctx))
+    },
   })
+  setUpRouteTable(app)
   const services: Services = createServices(db, deps.questionSets, config)
   const views = createViews()
 
@@ -69,7 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (request.body === undefined || request.body === null) request.body = {}
   })
   await app.register(formbody, { bodyLimit: 512 * 1024 })
-  setUpSecurityHeaders(app)
+  setUpSecurityHeaders(app, { hsts: config.env === 'production' })
+  setUpInputBoundary(app)
 
   // Static files: govuk-frontend's own assets and our compiled stylesheet.
   await app.register(fastifyStatic, { root: GOVUK_ASSETS, prefix: '/assets/govuk/', decorateReply: false, index: false })
@@ -117,55 +133,78 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(async (request, reply) => sendError(request, reply, new HttpError(404, 'error.notFound')))
   app.setErrorHandler(async (error, request, reply) => sendError(request, reply, error))
 
+  await setUpOpenApi(app, {
+    title: 'AI Governance Hub API',
+    version: '1',
+    description:
+      'The register of AI uses and its assessments. Authenticate with a personal API token (Authorization: Bearer …) made ' +
+      'on the Account page, or with a signed-in session plus the x-csrf-token header for changes. Another ' +
+      "organisation's entries answer 404. Errors are JSON: `error` says what is wrong, `fields` names each wrong field.",
+  })
+
   await app.register(async (scope) => {
     authRoutes(scope, services, config, db)
     peopleRoutes(scope, services)
+    organisationRoutes(scope, services)
     registerRoutes(scope, services)
     assessmentRoutes(scope, services)
     riskRoutes(scope, services)
     boardRoutes(scope, services)
     transparencyRoutes(scope, services)
     publicRoutes(scope, services)
+    policyRoutes(scope, services)
+    outboxRoutes(scope, services, { smtpConfigured: Boolean(config.mail.smtpUrl) })
     assessmentApi(scope, services)
     registerApi(scope, services)
-    openApiRoutes(scope)
   })
 
 
   return app
 }
 
-function isApi(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/') || request.url.endsWith('.json') || request.url.endsWith('.csv')
-}
 
 /** The one place errors become responses: JSON for the API, a GOV.UK page for people. */
-async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown, render?: (template: string, context: Record<string, unknown>) => string) {
   let status = 500
   let key = 'error.server'
   let fields: Record<string, string> | undefined
-  if (error instanceof HttpError) {
+  const schemaFields = schemaValidationFields(error)
+  if (schemaFields) {
+    status = 400
+    key = 'error.validation'
+    fields = schemaFields
+  } else if (error instanceof HttpError) {
     status = error.statusCode
     key = error.messageKey
     if (error instanceof ValidationError) fields = error.fields
   } else if (isFastifyClientError(error)) {
     status = error.statusCode
-    key = status === 413 ? 'error.tooLarge' : status === 415 ? 'error.unsupportedMedia' : 'error.badRequest'
+    key = status === 413 ? 'error.tooLarge' : status === 414 ? 'error.uriTooLong' : status === 415 ? 'error.unsupportedMedia' : 'error.badRequest'
+    if (status === 400 && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') key = 'error.badJson'
+    if (status === 400 && error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') key = 'error.emptyJson'
   }
   if (status >= 500) request.log.error({ err: error }, 'request failed')
 
-  if (isApi(request)) {
+  if (isApiRequest(request.url)) {
     return reply.code(status).send({ error: t(key), ...(fields ? { fields } : {}) })
   }
   if (status === 401) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`)
-  return reply.code(status).view('error.njk', {
+  const context = {
     pageTitle: t(`${key}.title`),
     heading: t(`${key}.title`),
     message: t(key),
-  })
+    fieldErrors: fields ? Object.entries(fields).map(([field, text]) => ({ text, href: `#${field}` })) : [],
+  }
+  // Errors met before routing (a malformed URL) have a bare reply, without the view decorator.
+  if (typeof reply.view !== 'function' && render) {
+    return reply.code(status).type('text/html; charset=utf-8').send(render('error.njk', {
+      user: null, csrfToken: '', cspNonce: request.cspNonce, navigation: [], currentUrl: '/', ...context,
+    }))
+  }
+  return reply.code(status).view('error.njk', context)
 }
 
-function isFastifyClientError(e: unknown): e is { statusCode: number } {
+function isFastifyClientError(e: unknown): e is { statusCode: number; code?: string } {
   const code = (e as { statusCode?: unknown })?.statusCode
   return typeof code === 'number' && code >= 400 && code < 500
 }

@@ -4,22 +4,26 @@ import { createRiskService } from './features/assessments/risks.ts'
 import { createAssessmentService } from './features/assessments/service.ts'
 import { createBoardService } from './features/board/service.ts'
 import { createOrganisationService } from './features/organisations/service.ts'
+import { createOutboxService } from './features/outbox/service.ts'
 import { createPeopleService } from './features/people/service.ts'
+import { createPolicyService } from './features/policies/service.ts'
 import { createRegisterService } from './features/register/service.ts'
 import { createTransparencyService } from './features/transparency/service.ts'
 import { createAuthStore } from './platform/auth/store.ts'
 import type { Db } from './platform/db/db.ts'
 
 /** Every feature's service, wired once. Features reach each other only through these. */
-export function createServices(db: Db, questionSets: QuestionSetCatalogue, config: Pick<Config, 'sessionTtlHours'>) {
-  const auth = createAuthStore(db, { sessionTtlHours: config.sessionTtlHours })
+export function createServices(db: Db, questionSets: QuestionSetCatalogue, config: Pick<Config, 'sessionTtlHours'> & Partial<Pick<Config, 'signInThrottle'>>) {
+  const auth = createAuthStore(db, { sessionTtlHours: config.sessionTtlHours, signInThrottle: config.signInThrottle })
   const organisations = createOrganisationService(db)
   const register = createRegisterService(db)
   const assessments = createAssessmentService(db, questionSets, register)
   const risks = createRiskService(db, register, assessments.answersFor, assessments.notifyChanged)
-  const board = createBoardService(db, register)
-  const transparency = createTransparencyService(db, register, assessments)
+  const board = createBoardService(db, register, assessments, organisations)
+  const transparency = createTransparencyService(db, register, assessments, organisations)
   const people = createPeopleService(db)
-  return { auth, organisations, register, assessments, risks, board, transparency, people }
+  const policies = createPolicyService(db, organisations)
+  const outbox = createOutboxService(db)
+  return { auth, organisations, register, assessments, risks, board, transparency, people, outbox, policies }
 }
 export type Services = ReturnType<typeof createServices>

@@ -1,4 +1,10 @@
+import { z } from 'zod'
 import type { Queryable } from './db/db.ts'
+import { col, many, run } from './db/rows.ts'
+
+const auditRow = z.object({
+  id: col.int, actor_name: col.text.nullable(), action: col.text, changes: z.record(z.string(), z.unknown()), at: col.timestamp,
+})
 
 export interface FieldChange {
   from: unknown
@@ -17,7 +23,7 @@ export interface AuditInput {
 
 /** Writes one audit event; call it inside the transaction that makes the change. */
 export async function recordAudit(tx: Queryable, e: AuditInput): Promise<void> {
-  await tx.query(
+  await run(tx,
     `insert into audit_events (organisation_id, actor_id, entity_type, entity_id, action, changes)
      values ($1, $2, $3, $4, $5, $6)`,
     [e.organisationId, e.actorId, e.entityType, e.entityId, e.action, JSON.stringify(e.changes ?? {})],
@@ -45,7 +51,7 @@ export interface AuditEvent {
 }
 
 export async function auditTrail(q: Queryable, organisationId: string, entityType: string, entityId: string): Promise<AuditEvent[]> {
-  const rows = await q.query<{ id: number; actor_name: string | null; action: string; changes: Record<string, unknown>; at: Date }>(
+  const rows = await many(q, auditRow,
     `select a.id, u.name as actor_name, a.action, a.changes, a.at
      from audit_events a left join users u on u.id = a.actor_id
      where a.organisation_id = $1 and a.entity_type = $2 and a.entity_id = $3

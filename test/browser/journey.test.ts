@@ -215,8 +215,9 @@ describe('the governance journey in a browser', { timeout: 180_000 }, () => {
     await signOut(page)
   })
 
-  it('an admin puts it live and publishes its transparency record', async () => {
-    await signIn(page, NORTHMOOR('admin'))
+  it('a contributor puts it live and writes its transparency record; an admin publishes it', async () => {
+    // Separation of duties: the person who writes the record is not the one who publishes it.
+    await signIn(page, NORTHMOOR('contributor'))
     await visit(page, entryUrl)
     await follow(page, button(page, 'Move to Live'))
     assert.match(await page.locator('main').innerText(), /Current stage:\s*Live/)
@@ -238,6 +239,9 @@ describe('the governance journey in a browser', { timeout: 180_000 }, () => {
     await follow(page, button(page, 'Save record'))
     assert.match(await successBanner(page), /The record has been saved\./)
     assert.match(await page.locator('main').innerText(), /Complete: ready to publish/, `filled ${filled.join(', ')}`)
+    await signOut(page)
+    await signIn(page, NORTHMOOR('admin'))
+    await visit(page, `${entryUrl}/transparency`)
     await follow(page, button(page, 'Publish the saved record'))
     assert.match(await successBanner(page), /The record has been published on the public register\./)
     assert.match(await page.locator('main').innerText(), /Version 1 published on/)

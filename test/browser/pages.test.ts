@@ -1,5 +1,5 @@
-// Every page of the service, as each role sees it, in a real browser with axe-core: no serious or
-// critical accessibility violation anywhere, and no page that fails to render. Complements the
+// Every page of the service, as each role sees it, in a real browser with axe-core: no
+// accessibility violation of any impact anywhere, and no page that fails to render. Complements the
 // journeys, which check behaviour.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'

@@ -48,7 +48,7 @@ export async function newPage(browser: Browser, baseURL: string, options: Browse
 interface AxeNode { target: unknown[]; html: string; failureSummary?: string }
 interface AxeViolation { id: string; impact?: string | null; help: string; helpUrl: string; nodes: AxeNode[] }
 
-/** Every page checked so far, with its findings (including minor and moderate ones, which do not fail a test). */
+/** Every page checked so far, with its findings (any finding fails the test that visited the page). */
 export const axeLog: { url: string; violations: { id: string; impact: string; nodes: number }[] }[] = []
 
 /**
@@ -112,10 +112,11 @@ async function runAxeOnNoScriptPage(page: Page): Promise<AxeViolation[]> {
 }
 
 /**
- * Runs axe-core on the page as it is now and fails on any serious or critical violation, listing
- * each one readably. axe's source is evaluated through the DevTools protocol, which the page's
- * Content-Security-Policy does not govern (an injected <script> tag would be refused), so the
- * app's CSP stays on.
+ * Runs axe-core on the page as it is now and fails on any violation of any impact (minor,
+ * moderate, serious or critical), listing each one readably; only the accepted govuk-frontend
+ * finding above is let through. axe's source is evaluated through the DevTools protocol, which
+ * the page's Content-Security-Policy does not govern (an injected <script> tag would be refused),
+ * so the app's CSP stays on.
  */
 export async function checkA11y(page: Page, label = ''): Promise<void> {
   const url = page.url()
@@ -125,9 +126,8 @@ export async function checkA11y(page: Page, label = ''): Promise<void> {
     .filter((v) => v.nodes.length)
   acceptedCount += found.reduce((sum, v) => sum + v.nodes.filter((n) => accepted(v, n)).length, 0)
   axeLog.push({ url, violations: violations.map((v) => ({ id: v.id, impact: v.impact ?? 'unknown', nodes: v.nodes.length })) })
-  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  if (!blocking.length) return
-  const lines = blocking.flatMap((v) => [
+  if (!violations.length) return
+  const lines = violations.flatMap((v) => [
     `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`,
     ...v.nodes.slice(0, 5).map((n) => `      at ${n.target.map(String).join(' ')}\n        ${n.html.slice(0, 200)}${n.failureSummary ? `\n        ${n.failureSummary.replace(/\n/g, '\n        ')}` : ''}`),
     ...(v.nodes.length > 5 ? [`      …and ${v.nodes.length - 5} more`] : []),
@@ -143,7 +143,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path
 }
 
-/** A summary of the non-blocking (minor/moderate) axe findings, for the test log. */
+/** A summary of the axe findings (each of which failed its test), for the test log. */
 export function axeReport(): string {
   const byRule = new Map<string, { impact: string; pages: Set<string> }>()
   for (const p of axeLog) for (const v of p.violations) {

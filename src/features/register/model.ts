@@ -48,8 +48,9 @@ export interface RegisterEntry {
 
 const isoDate = isoDateOf('register.errors.nextReviewDate')
 
+/** Required text: the field's own message when missing, and one naming the field and its limit when too long. */
 const text = (key: string, max: number) =>
-  z.string({ error: `register.errors.${key}` }).trim().min(1, `register.errors.${key}`).max(max, 'register.errors.tooLong')
+  z.string({ error: `register.errors.${key}` }).trim().min(1, `register.errors.${key}`).max(max, `register.errors.${key}TooLong`)
 
 /** What a person supplies for an entry: the same schema checks the web form and the API. */
 export const entryInput = z.object({
@@ -57,7 +58,7 @@ export const entryInput = z.object({
   purpose: text('purpose', 5000),
   serviceArea: text('serviceArea', 200),
   owner: text('owner', 200),
-  supplier: z.string().trim().max(200, 'register.errors.tooLong').nullish().transform((s) => (s ? s : null)),
+  supplier: z.string({ error: 'register.errors.supplierTooLong' }).trim().max(200, 'register.errors.supplierTooLong').nullish().transform((s) => (s ? s : null)),
   technique: text('technique', 1000),
   personalData: z.boolean({ error: 'register.errors.personalData' }),
   specialCategoryData: z.boolean({ error: 'register.errors.specialCategoryData' }),
@@ -88,11 +89,35 @@ export const EDITABLE_FIELDS = [
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v)
 
 export const listFilters = z.object({
-  q: z.string().trim().max(200, 'register.errors.tooLong').optional().transform((s) => s || undefined),
+  q: z.string({ error: 'register.errors.searchTooLong' }).trim().max(200, 'register.errors.searchTooLong').optional().transform((s) => s || undefined),
   stage: z.preprocess(emptyToUndefined, z.enum(STAGES, { error: 'register.errors.stageFilter' }).optional()),
-  serviceArea: z.string().trim().max(200).optional().transform((s) => s || undefined),
+  serviceArea: z.string({ error: 'register.errors.serviceAreaFilterTooLong' }).trim().max(200, 'register.errors.serviceAreaFilterTooLong').optional().transform((s) => s || undefined),
   tier: z.preprocess(emptyToUndefined, z.enum([...RISK_TIERS, 'unscreened'], { error: 'register.errors.tierFilter' }).optional()),
   page: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'register.errors.page' }).int('register.errors.page').min(1, 'register.errors.page').max(100000, 'register.errors.page').default(1)),
   perPage: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'register.errors.perPage' }).int('register.errors.perPage').min(1, 'register.errors.perPage').max(500, 'register.errors.perPage').default(50)),
 })
 export type ListFilters = z.output<typeof listFilters>
+
+/** A register entry as the API returns it (the response schema in the API description). */
+export const entrySchema = z.object({
+  id: z.uuid(),
+  organisationId: z.uuid(),
+  createdBy: z.uuid().nullable(),
+  name: z.string(),
+  purpose: z.string(),
+  serviceArea: z.string(),
+  owner: z.string(),
+  supplier: z.string().nullable(),
+  technique: z.string(),
+  personalData: z.boolean(),
+  specialCategoryData: z.boolean(),
+  decisionRole: z.enum(DECISION_ROLES),
+  peopleAffected: z.string(),
+  humanOversight: z.string(),
+  stage: z.enum(STAGES),
+  riskTier: z.enum(RISK_TIERS).nullable(),
+  nextReviewDate: z.string().nullable().describe('YYYY-MM-DD'),
+  version: z.number().int().describe('Send this back with an update; a stale version gets 409.'),
+  createdAt: z.string().describe('ISO 8601 date-time'),
+  updatedAt: z.string().describe('ISO 8601 date-time'),
+}).meta({ id: 'Entry' }) satisfies z.ZodType<RegisterEntry>

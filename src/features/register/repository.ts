@@ -1,60 +1,63 @@
+import { z } from 'zod'
 import type { Queryable } from '../../platform/db/db.ts'
+import { col, many, maybeOne, one } from '../../platform/db/rows.ts'
 import { isUuid } from '../../platform/validation.ts'
-import type { EntryInput, ListFilters, RegisterEntry, RiskTier, Stage } from './model.ts'
+import { DECISION_ROLES, type EntryInput, type ListFilters, type RegisterEntry, RISK_TIERS, type RiskTier, type Stage, STAGES } from './model.ts'
 
 /** All of the register's SQL. Every query is scoped by organisation. */
 
-interface Row {
-  id: string
-  organisation_id: string
-  created_by: string | null
-  name: string
-  purpose: string
-  service_area: string
-  owner: string
-  supplier: string | null
-  technique: string
-  personal_data: boolean
-  special_category_data: boolean
-  decision_role: RegisterEntry['decisionRole']
-  people_affected: string
-  human_oversight: string
-  stage: Stage
-  risk_tier: RiskTier | null
-  next_review_date: string | null
-  version: number
-  created_at: Date
-  updated_at: Date
-}
+/** A register_entries row, checked as it is read, and the entry it becomes. */
+const entryColumns = z.object({
+  id: col.uuid,
+  organisation_id: col.uuid,
+  created_by: col.uuid.nullable(),
+  name: col.text,
+  purpose: col.text,
+  service_area: col.text,
+  owner: col.text,
+  supplier: col.text.nullable(),
+  technique: col.text,
+  personal_data: col.bool,
+  special_category_data: col.bool,
+  decision_role: z.enum(DECISION_ROLES),
+  people_affected: col.text,
+  human_oversight: col.text,
+  stage: z.enum(STAGES),
+  risk_tier: z.enum(RISK_TIERS).nullable(),
+  next_review_date: col.date.nullable(),
+  version: col.int,
+  created_at: col.timestamp,
+  updated_at: col.timestamp,
+})
+
+const toEntry = (r: z.output<typeof entryColumns>): RegisterEntry => ({
+  id: r.id,
+  organisationId: r.organisation_id,
+  createdBy: r.created_by,
+  name: r.name,
+  purpose: r.purpose,
+  serviceArea: r.service_area,
+  owner: r.owner,
+  supplier: r.supplier,
+  technique: r.technique,
+  personalData: r.personal_data,
+  specialCategoryData: r.special_category_data,
+  decisionRole: r.decision_role,
+  peopleAffected: r.people_affected,
+  humanOversight: r.human_oversight,
+  stage: r.stage,
+  riskTier: r.risk_tier,
+  nextReviewDate: r.next_review_date,
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+})
+
+const entryRow = entryColumns.transform(toEntry)
 
 const COLUMNS = `id, organisation_id, created_by, name, purpose, service_area, owner, supplier, technique, personal_data,
   special_category_data, decision_role, people_affected, human_oversight, stage, risk_tier,
   next_review_date, version, created_at, updated_at`
-
-function toEntry(r: Row): RegisterEntry {
-  return {
-    id: r.id,
-    organisationId: r.organisation_id,
-    createdBy: r.created_by,
-    name: r.name,
-    purpose: r.purpose,
-    serviceArea: r.service_area,
-    owner: r.owner,
-    supplier: r.supplier,
-    technique: r.technique,
-    personalData: r.personal_data,
-    specialCategoryData: r.special_category_data,
-    decisionRole: r.decision_role,
-    peopleAffected: r.people_affected,
-    humanOversight: r.human_oversight,
-    stage: r.stage,
-    riskTier: r.risk_tier,
-    nextReviewDate: r.next_review_date,
-    version: r.version,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-  }
-}
 
 /** Column for each editable field (the only names ever put into SQL text). */
 const FIELD_COLUMNS: Record<keyof EntryInput, string> = {
@@ -74,11 +77,10 @@ const FIELD_COLUMNS: Record<keyof EntryInput, string> = {
 
 export async function findEntry(q: Queryable, organisationId: string, id: string, forUpdate = false): Promise<RegisterEntry | null> {
   if (!isUuid(id)) return null
-  const rows = await q.query<Row>(
+  return maybeOne(q, entryRow,
     `select ${COLUMNS} from register_entries where organisation_id = $1 and id = $2${forUpdate ? ' for update' : ''}`,
     [organisationId, id],
   )
-  return rows[0] ? toEntry(rows[0]) : null
 }
 
 /** One page of the register, filtered and searched, with the number of entries that match. */
@@ -100,21 +102,20 @@ export async function listEntries(q: Queryable, organisationId: string, f: ListF
   }
   const perPage = f.perPage ?? 50
   const offset = ((f.page ?? 1) - 1) * perPage
-  const rows = await q.query<Row & { total: number }>(
+  const rows = await many(q, entryColumns.extend({ total: col.int }).transform((r) => ({ entry: toEntry(r), total: r.total })),
     `select ${COLUMNS}, count(*) over ()::int as total from register_entries where ${where.join(' and ')}
      order by ${order}, id limit $${params.length + 1} offset $${params.length + 2}`,
     [...params, perPage, offset],
   )
   let total = rows[0]?.total ?? 0
   if (!rows.length && offset > 0) {
-    const [c] = await q.query<{ n: number }>(`select count(*)::int as n from register_entries where ${where.join(' and ')}`, params)
-    total = c?.n ?? 0
+    total = (await one(q, z.object({ n: col.int }), `select count(*)::int as n from register_entries where ${where.join(' and ')}`, params)).n
   }
-  return { entries: rows.map(toEntry), total }
+  return { entries: rows.map((r) => r.entry), total }
 }
 
 export async function serviceAreas(q: Queryable, organisationId: string): Promise<string[]> {
-  const rows = await q.query<{ service_area: string }>(
+  const rows = await many(q, z.object({ service_area: col.text }),
     'select distinct service_area from register_entries where organisation_id = $1 order by service_area',
     [organisationId],
   )
@@ -127,7 +128,7 @@ export async function insertEntry(
   userId: string | null,
   input: EntryInput & { stage: Stage },
 ): Promise<RegisterEntry> {
-  const rows = await q.query<Row>(
+  return one(q, entryRow,
     `insert into register_entries (organisation_id, created_by, name, purpose, service_area, owner, supplier,
        technique, personal_data, special_category_data, decision_role, people_affected, human_oversight,
        next_review_date, stage)
@@ -137,7 +138,6 @@ export async function insertEntry(
       input.technique, input.personalData, input.specialCategoryData, input.decisionRole, input.peopleAffected,
       input.humanOversight, input.nextReviewDate, input.stage],
   )
-  return toEntry(rows[0]!)
 }
 
 /** Updates fields only if the stored version is still `version`; null means someone else saved first. */
@@ -157,10 +157,9 @@ export async function updateEntry(
     }
   }
   sets.push('version = version + 1', 'updated_at = now()')
-  const rows = await q.query<Row>(
+  return maybeOne(q, entryRow,
     `update register_entries set ${sets.join(', ')}
      where organisation_id = $1 and id = $2 and version = $3 returning ${COLUMNS}`,
     params,
   )
-  return rows[0] ? toEntry(rows[0]) : null
 }

@@ -11,6 +11,7 @@ import {
 } from './model.ts'
 import { StaleEntryError, TransitionRefused } from './service.ts'
 import { z } from 'zod'
+import { todayIso } from '../../platform/validation.ts'
 
 type Params = { id: string }
 type Body = Record<string, unknown>
@@ -36,13 +37,21 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   app.get('/register', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
     const parsed = parseWith(listFilters, request.query)
+    // A filter that is wrong (a search over the limit) is refused with a message, keeping what was typed.
     const filters: ListFilters = parsed.ok ? parsed.data : { q: undefined, serviceArea: undefined, page: 1, perPage: 50 }
-    const [{ entries, total }, areas] = await Promise.all([register.list(user, filters), register.serviceAreas(user)])
+    const typed = request.query as Record<string, unknown>
+    const [{ entries, total }, areas] = parsed.ok
+      ? await Promise.all([register.list(user, filters), register.serviceAreas(user)])
+      : [{ entries: [], total: 0 }, await register.serviceAreas(user)]
+    if (!parsed.ok) reply.code(400)
     return reply.view('register/views/list.njk', {
       pageTitle: t('register.list.title'),
       entries,
       total,
-      filters,
+      filters: parsed.ok ? filters : { ...filters, q: typeof typed.q === 'string' ? typed.q : undefined },
+      refused: !parsed.ok,
+      today: todayIso(),
+      errors: parsed.ok ? {} : parsed.errors.fields,
       pagination: pagination(request.url, filters.page, Math.ceil(total / filters.perPage)),
       errorList: parsed.ok ? [] : parsed.errors.errorList,
       stageItems: selectItems(t('register.list.anyStage'), STAGES.map((s) => [s, t(`stage.${s}`)]), filters.stage),
@@ -100,6 +109,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
       lifecycle,
       audit,
       panels,
+      review: reviewState(entry.nextReviewDate),
       can: { write: can(user.roles, 'register:write') },
       flash: doneMessage(request),
       stageError: refusalMessage(request),
@@ -153,6 +163,15 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     }
     return reply.redirect(`/register/${request.params.id}?done=stage`, 303)
   })
+}
+
+/** Whether an entry's next review is overdue, or due within 30 days (live and approved uses are kept under review). */
+export function reviewState(nextReviewDate: string | null, today = todayIso()): 'overdue' | 'dueSoon' | null {
+  if (!nextReviewDate) return null
+  if (nextReviewDate < today) return 'overdue'
+  const soon = new Date(`${today}T00:00:00Z`)
+  soon.setUTCDate(soon.getUTCDate() + 30)
+  return nextReviewDate <= soon.toISOString().slice(0, 10) ? 'dueSoon' : null
 }
 
 /** The date input's first box carries the id the error summary links to. */

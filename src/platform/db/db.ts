@@ -60,14 +60,17 @@ function txHandle(q: (sql: string, params: unknown[]) => Promise<unknown[]>, exe
 const DATE_OID = 1082
 const INT8_OID = 20
 
-/** Embedded PostgreSQL. dataDir undefined keeps the database in memory (tests). */
-export async function openPglite(dataDir?: string): Promise<Db> {
+/**
+ * Embedded PostgreSQL. dataDir undefined keeps the database in memory (tests). `loadDataDir`
+ * starts from a dumped data directory (the tests' migrated snapshot) instead of running initdb.
+ */
+export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } = {}): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const parsers = {
     [DATE_OID]: (v: string) => v,
     [INT8_OID]: (v: string) => Number(v),
   }
-  const pglite = await PGlite.create(dataDir, { parsers })
+  const pglite = await PGlite.create(dataDir, { parsers, ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) })
   const db: Db = {
     kind: 'pglite',
     async query<T>(sql: string, params: unknown[] = []) {
@@ -99,9 +102,9 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       if (oid === DATE_OID) return (v: string) => v
       if (oid === INT8_OID) return (v: string) => Number(v)
-      return pg.types.getTypeParser(oid, format)
+      return pg.types.getTypeParser(oid, format) as (v: string) => unknown
     },
-  } as pg.CustomTypesConfig
+  }
   const pool = new pg.Pool({ connectionString: url, types: typeParsers, max: opts.max ?? 10 })
   pool.on('error', (err) => console.error('postgres pool error', err.message))
   await pool.query('select 1')
@@ -117,7 +120,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       try {
         await client.query('begin')
         const result = await within(db, () =>
-          fn(txHandle(async (sql, params) => (await client.query(sql, params)).rows, async (sql) => { await client.query(sql) })),
+          fn(txHandle(async (sql, params) => (await client.query(sql, params)).rows as unknown[], async (sql) => { await client.query(sql) })),
         )
         await client.query('commit')
         return result

@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { many } from './rows.ts'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,7 +27,7 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
       applied_at timestamptz not null default now()
     )`)
     const applied = new Set(
-      (await tx.query<{ name: string }>('select name from schema_migrations')).map((r) => r.name),
+      (await many(tx, z.object({ name: z.string() }), 'select name from schema_migrations')).map((r) => r.name),
     )
     const done: string[] = []
     for (const file of migrationFiles(dir)) {

@@ -1,21 +1,40 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AuthStore, CurrentUser } from '../auth/store.ts'
 import { can, type Permission } from '../auth/permissions.ts'
-import { forbidden, unauthorised } from './errors.ts'
+import { forbidden, HttpError, unauthorised } from './errors.ts'
 import { sessionIdFrom } from './security.ts'
 
-/** Finds who is asking: a personal API token (Authorization: Bearer) or a session cookie. */
+/** Methods a read-scoped API token may use. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Finds who is asking: a personal API token (Authorization: Bearer) or a session cookie.
+ * An expired token is a 401 that says so; a read-scoped token asking to change anything is a
+ * 403 that names the scope. Every answer to a signed-in person, and every API answer, is
+ * `Cache-Control: no-store`, so no shared or browser cache keeps a council's data.
+ */
 export function setUpAuthentication(app: FastifyInstance, auth: AuthStore): void {
   app.decorateRequest('user', null)
-  app.addHook('preHandler', async (request) => {
+  // On request, before the body is read or validated: a token that may not make this request
+  // is refused before anything else is said about the request.
+  app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization
     if (header?.startsWith('Bearer ')) {
-      request.user = await auth.userForToken(header.slice(7).trim())
-      if (!request.user) throw unauthorised()
+      const found = await auth.userForToken(header.slice(7).trim())
+      if (found === 'expired') throw new HttpError(401, 'auth.errors.tokenExpired')
+      if (!found) throw unauthorised()
+      request.user = found
+      if (found.tokenScope === 'read' && !READ_METHODS.has(request.method)) throw new HttpError(403, 'auth.errors.readScope')
       return
     }
     const sid = sessionIdFrom(request)
     if (sid) request.user = await auth.userForSession(sid)
+  })
+  app.addHook('onSend', async (request, reply, payload) => {
+    const path = request.url.split('?')[0] ?? ''
+    if (path.startsWith('/assets/')) return payload
+    if (request.user || path.startsWith('/api/') || request.headers.authorization) reply.header('cache-control', 'no-store')
+    return payload
   })
 }
 

@@ -51,12 +51,19 @@ export const formValue = {
   },
 }
 
-/** Three GOV.UK date-input boxes → "YYYY-MM-DD"; all empty → undefined; nonsense stays nonsense for the schema to refuse. */
+/**
+ * Three GOV.UK date-input boxes → "YYYY-MM-DD"; all empty → undefined. Day and month are padded,
+ * the year is not: a blank or short year stays short, so the schema refuses it with the field's
+ * own message instead of the database refusing year 0.
+ */
 export function dateFromParts(body: Record<string, unknown>, name: string): string | undefined {
-  const parts = ['day', 'month', 'year'].map((p) => String(body[`${name}-${p}`] ?? '').trim())
+  const parts = ['day', 'month', 'year'].map((p) => {
+    const v = body[`${name}-${p}`]
+    return typeof v === 'string' ? v.trim() : ''
+  })
   if (parts.every((p) => p === '')) return undefined
   const [day, month, year] = parts as [string, string, string]
-  return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
+  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
 }
 
 export function datePartsFrom(iso: string | null): Record<string, string> {

@@ -17,7 +17,9 @@ export function navigationFor(user: CurrentUser | null, url: string, publicPage:
     items.push(user ? { href: '/register', text: t('nav.register') } : { href: '/login', text: t('nav.signIn') })
   } else {
     items.push({ href: '/register', text: t('nav.register') })
+    if (can(user.roles, 'policy:read')) items.push({ href: '/policies', text: t('nav.policies') })
     if (can(user.roles, 'people:manage')) items.push({ href: '/people', text: t('nav.people') })
+    if (can(user.roles, 'organisation:manage')) items.push({ href: '/settings', text: t('nav.settings') })
     items.push({ href: '/account', text: t('nav.account') })
     items.push({ href: '/public', text: t('nav.publicRegister') })
   }

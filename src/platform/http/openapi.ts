@@ -1,154 +1,64 @@
+import swagger from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { entryUpdate, newEntryInput, STAGES, RISK_TIERS } from '../../features/register/model.ts'
+import { t } from '../i18n/i18n.ts'
 
-function schemaOf(s: z.ZodType) {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
-  return rest
+/**
+ * The API description is generated from the routes themselves: each feature's API routes carry
+ * zod schemas (params, query, body, responses), which Fastify uses to validate requests and
+ * @fastify/swagger turns into OpenAPI. The platform knows no feature: it only sets the
+ * generator up and serves what the routes describe (docs/decisions/0006-openapi-from-routes.md).
+ */
+
+/** The body of every API error: a sentence, and for invalid input each wrong field. */
+export const apiError = z.object({
+  error: z.string(),
+  fields: z.record(z.string(), z.string()).optional().describe('Field name → what is wrong with it'),
+}).meta({ id: 'Error' })
+
+/** Error responses for a route's `response` map, each described in words. */
+export function errorResponses(described: Partial<Record<400 | 401 | 403 | 404 | 409 | 415, string>>) {
+  return Object.fromEntries(Object.entries(described).map(([status, description]) => [status, apiError.describe(description)]))
 }
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-})
-
-/** The OpenAPI description, built from the same zod schemas that check requests. */
-export function openApiDocument() {
-  const entry = {
-    type: 'object',
-    properties: {
-      id: { type: 'string', format: 'uuid' },
-      organisationId: { type: 'string', format: 'uuid' },
-      ...((schemaOf(newEntryInput).properties as object) ?? {}),
-      stage: { type: 'string', enum: [...STAGES] },
-      riskTier: { anyOf: [{ type: 'string', enum: [...RISK_TIERS] }, { type: 'null' }] },
-      version: { type: 'integer', description: 'Send this back with an update; a stale version gets 409.' },
-      createdAt: { type: 'string', format: 'date-time' },
-      updatedAt: { type: 'string', format: 'date-time' },
-    },
-  }
-  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
-  const setParam = { name: 'setId', in: 'path', required: true, schema: { type: 'string' }, description: 'Question set id, e.g. intake, screening, dpia' }
-  const assessment = {
-    type: 'object',
-    properties: {
-      set: { type: 'string' }, setVersion: { type: 'integer' },
-      status: { type: 'string', enum: ['not_started', 'draft', 'submitted', 'signed_off', 'returned', 'needs_review'] },
-      answers: { type: 'object', additionalProperties: true, description: 'Question id → answer (boolean, string, string[], number or, for a repeating group, an array of objects)' },
-      outcome: { description: 'Derived tier, flags and required actions with reasons, or null' },
-    },
-  }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'AI Governance Hub API',
-      version: '1',
-      description:
-        'The register of AI uses. Authenticate with a personal API token (Authorization: Bearer …) made on the ' +
-        'Account page, or with a signed-in session plus the x-csrf-token header for changes. Another ' +
-        "organisation's entries answer 404.",
-    },
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'aigov_session' } },
-      schemas: {
-        Entry: entry,
-        NewEntry: schemaOf(newEntryInput),
-        EntryUpdate: schemaOf(entryUpdate),
-        Error: {
-          type: 'object',
-          properties: {
-            error: { type: 'string' },
-            fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'Field name → what is wrong with it' },
-          },
-          required: ['error'],
+export async function setUpOpenApi(app: FastifyInstance, info: { title: string; version: string; description: string }): Promise<void> {
+  app.setValidatorCompiler(validatorCompiler)
+  // Response schemas document the API and type-check each handler's return value against it;
+  // answers are serialised as plain JSON.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info,
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (aigov_…) made on the Account page' },
+          session: { type: 'apiKey', in: 'cookie', name: 'aigov_session', description: 'A signed-in session; changes also need the x-csrf-token header' },
         },
       },
+      security: [{ bearer: [] }, { session: [] }],
     },
-    security: [{ bearer: [] }, { session: [] }],
-    paths: {
-      '/api/v1/entries': {
-        get: {
-          summary: 'List register entries',
-          parameters: [
-            { name: 'q', in: 'query', schema: { type: 'string' }, description: 'Full-text search' },
-            { name: 'stage', in: 'query', schema: { type: 'string', enum: [...STAGES] } },
-            { name: 'serviceArea', in: 'query', schema: { type: 'string' } },
-            { name: 'tier', in: 'query', schema: { type: 'string', enum: [...RISK_TIERS, 'unscreened'] } },
-          ],
-          responses: {
-            200: { description: 'Entries', content: { 'application/json': { schema: { type: 'object', properties: { entries: { type: 'array', items: { $ref: '#/components/schemas/Entry' } } } } } } },
-            400: errorResponse('A filter is invalid'),
-            401: errorResponse('Not signed in'),
-          },
-        },
-        post: {
-          summary: 'Create a register entry',
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NewEntry' } } } },
-          responses: {
-            201: { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/Entry' } } } },
-            400: errorResponse('Invalid fields, each named in `fields`'),
-            401: errorResponse('Not signed in'),
-            403: errorResponse('Your role may not create entries'),
-          },
-        },
-      },
-      '/api/v1/entries/{id}/assessments': {
-        get: {
-          summary: "An entry's assessments and its derived risk tier",
-          parameters: [idParam],
-          responses: { 200: { description: 'Assessments' }, 401: errorResponse('Not signed in'), 404: errorResponse('No such entry in your organisation') },
-        },
-      },
-      '/api/v1/entries/{id}/assessments/{setId}': {
-        get: {
-          summary: 'One assessment, with answers prefilled from every other set',
-          parameters: [idParam, setParam],
-          responses: { 200: { description: 'The assessment', content: { 'application/json': { schema: assessment } } }, 404: errorResponse('No such entry or question set') },
-        },
-        put: {
-          summary: 'Save answers (merged with the answers the entry has), as a draft or submitted',
-          parameters: [idParam, setParam],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: { type: 'object', required: ['answers'], properties: { answers: { type: 'object', additionalProperties: true }, submit: { type: 'boolean', default: false } } } } },
-          },
-          responses: {
-            200: { description: 'Saved; the outcome', content: { 'application/json': { schema: assessment } } },
-            400: errorResponse('Wrong answers, or unanswered required questions when submitting; `fields` names each question'),
-            403: errorResponse('Your role may not answer assessments'),
-            404: errorResponse('No such entry or question set'),
-          },
-        },
-      },
-      '/api/v1/entries/{id}': {
-        get: {
-          summary: 'One register entry',
-          parameters: [idParam],
-          responses: {
-            200: { description: 'The entry', content: { 'application/json': { schema: { $ref: '#/components/schemas/Entry' } } } },
-            401: errorResponse('Not signed in'),
-            404: errorResponse('No such entry in your organisation'),
-          },
-        },
-        patch: {
-          summary: 'Update a register entry',
-          parameters: [idParam],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EntryUpdate' } } } },
-          responses: {
-            200: { description: 'Updated', content: { 'application/json': { schema: { $ref: '#/components/schemas/Entry' } } } },
-            400: errorResponse('Invalid fields'),
-            401: errorResponse('Not signed in'),
-            403: errorResponse('Your role may not change entries'),
-            404: errorResponse('No such entry in your organisation'),
-            409: errorResponse('Someone else changed the entry since `version`; `current` holds it now'),
-          },
-        },
-      },
-    },
-  }
+    // Only the versioned API belongs in the document; pages, assets and this route do not.
+    transform: (input) =>
+      input.url.startsWith('/api/v1/')
+        ? jsonSchemaTransform(input)
+        : { schema: { ...(input.schema ?? {}), hide: true }, url: input.url },
+    // Schemas with a .meta({ id }) become components that the paths refer to.
+    transformObject: jsonSchemaTransformObject,
+  })
+  app.get('/api/openapi.json', async () => app.swagger())
 }
 
-export function openApiRoutes(app: FastifyInstance): void {
-  const doc = openApiDocument()
-  app.get('/api/openapi.json', async () => doc)
+/** A request that failed its route's zod schema, as field → message (schemas carry message keys). */
+export function schemaValidationFields(error: unknown): Record<string, string> | null {
+  if (!hasZodFastifySchemaValidationErrors(error)) return null
+  const fields: Record<string, string> = {}
+  for (const v of error.validation) {
+    const issue = v.params.issue as { path?: PropertyKey[] } | undefined
+    const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.')
+    const name = path || issue?.path?.map(String).join('.') || '_body'
+    fields[name] ??= t(v.message ?? 'error.validation')
+  }
+  return fields
 }

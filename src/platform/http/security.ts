@@ -6,8 +6,16 @@ export const SESSION_COOKIE = 'aigov_session'
 export const PRE_SESSION_CSRF_COOKIE = 'aigov_csrf'
 
 /** Security headers on every response; a fresh CSP nonce per request for govuk's inline script. */
-export function setUpSecurityHeaders(app: FastifyInstance): void {
+export function setUpSecurityHeaders(app: FastifyInstance, opts: { hsts?: boolean } = {}): void {
   app.addHook('onRequest', async (request, reply) => {
+    applySecurityHeaders(request, reply)
+    // Production is served over HTTPS only: browsers are told never to try plain HTTP.
+    if (opts.hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains')
+  })
+}
+
+/** Also called for errors Fastify meets before the request's hooks run (a malformed URL). */
+export function applySecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
     request.cspNonce = randomBytes(16).toString('base64')
     reply.headers({
       'content-security-policy': [
@@ -26,7 +34,6 @@ export function setUpSecurityHeaders(app: FastifyInstance): void {
       'referrer-policy': 'same-origin',
       'cross-origin-opener-policy': 'same-origin',
     })
-  })
 }
 
 function same(a: string | undefined, b: string | undefined): boolean {

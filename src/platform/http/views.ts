@@ -21,7 +21,7 @@ export function createViews(): nunjucks.Environment {
   env.addFilter('date', (value: unknown) => formatDate(value))
   env.addFilter('dateTime', (value: unknown) => formatDateTime(value))
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
-  env.addFilter('asList', (value: unknown) => (Array.isArray(value) ? value : []))
+  env.addFilter('asList', (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []))
   env.addFilter('auditValue', auditValue)
   return env
 }
@@ -31,16 +31,23 @@ const dateTimeFmt = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London',
 })
 
+/** A date, or a 'YYYY-MM-DD' / ISO string, as a person reads it; anything else as it is. */
+function asDate(value: unknown): Date | null {
+  if (value instanceof Date) return value
+  if (typeof value === 'string' || typeof value === 'number') return new Date(value)
+  return null
+}
+
 export function formatDate(value: unknown): string {
   if (value === null || value === undefined || value === '') return ''
-  const d = value instanceof Date ? value : new Date(String(value))
-  return Number.isNaN(d.getTime()) ? String(value) : dateFmt.format(d)
+  const d = asDate(value)
+  return d && !Number.isNaN(d.getTime()) ? dateFmt.format(d) : auditValue(value)
 }
 
 export function formatDateTime(value: unknown): string {
   if (value === null || value === undefined || value === '') return ''
-  const d = value instanceof Date ? value : new Date(String(value))
-  return Number.isNaN(d.getTime()) ? String(value) : dateTimeFmt.format(d)
+  const d = asDate(value)
+  return d && !Number.isNaN(d.getTime()) ? dateTimeFmt.format(d) : auditValue(value)
 }
 
 export const GOVUK_ASSETS = join(govukDist, 'govuk')
@@ -51,6 +58,7 @@ export function auditValue(value: unknown): string {
   if (value === true) return t('common.yes')
   if (value === false) return t('common.no')
   if (Array.isArray(value)) return value.map(auditValue).join(', ')
-  if (typeof value === 'object') return JSON.stringify(value)
-  return String(value)
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'bigint') return value.toString()
+  return JSON.stringify(value) ?? '—'
 }
