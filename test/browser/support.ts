@@ -167,7 +167,7 @@ export interface RunningApp {
 export async function startApp(): Promise<RunningApp> {
   const t = await createTestApp()
   await t.app.listen({ port: 0, host: '127.0.0.1' })
-  return { db: t.db, app: t.app, baseUrl: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`, close: t.close }
+  return { db: t.db, app: t.app, baseUrl: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`, close: () => t.close() }
 }
 
 /** Signs in through the login form and waits for the page that follows. */

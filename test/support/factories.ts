@@ -105,7 +105,7 @@ export async function makeTeam(t: TestApp, org?: Organisation): Promise<Team> {
     makePerson(t, o, ['viewer']), makePerson(t, o, ['contributor']), makePerson(t, o, ['assessor']),
     makePerson(t, o, ['board_member']), makePerson(t, o, ['admin']),
   ])
-  return { org: o, viewer: viewer!, contributor: contributor!, assessor: assessor!, board: board!, admin: admin! }
+  return { org: o, viewer: viewer, contributor: contributor, assessor: assessor, board: board, admin: admin }
 }
 
 /** Signs the person in through the real login form; the client carries their session and CSRF token. */

@@ -149,7 +149,7 @@ describe('people admin', () => {
       assert.equal((await ta.db.query('select 1 from users where email = $1', [email])).length, 0)
     }
     const viewer = await signInAs(ta, home.viewer)
-    const adminId = await home.admin.id
+    const adminId = home.admin.id
     assert.equal((await viewer.post(`/people/${adminId}/deactivate`)).statusCode, 403)
     assert.equal((await viewer.post(`/people/${adminId}`, { roles: ['viewer'] })).statusCode, 403)
   })
@@ -162,7 +162,7 @@ describe('people admin', () => {
 
   test('an admin of another organisation gets 404 for this organisation’s person', async () => {
     const admin = await signInAs(ta, away.admin)
-    const theirViewer = await home.viewer.id
+    const theirViewer = home.viewer.id
     assert.equal((await admin.get(`/people/${theirViewer}`)).statusCode, 404)
     assert.equal((await admin.post(`/people/${theirViewer}`, { roles: ['admin'] })).statusCode, 404)
     assert.equal((await admin.post(`/people/${theirViewer}/deactivate`)).statusCode, 404)
@@ -209,7 +209,7 @@ describe('people admin', () => {
 
   test('an admin cannot drop their own admin role nor deactivate themselves', async () => {
     const admin = await signInAs(ta, home.admin)
-    const me = await home.admin.id
+    const me = home.admin.id
     const page = await admin.get(`/people/${me}`)
     assert.match(page.body, /You cannot deactivate your own account/)
     assert.doesNotMatch(page.body, new RegExp(`/people/${me}/deactivate`))
@@ -285,7 +285,7 @@ describe('people admin', () => {
     const res = await admin.post('/people/new', { _csrf: '', name: 'No Token', email, roles: ['viewer'], password: PASSWORD })
     assert.equal(res.statusCode, 403)
     assert.equal((await ta.db.query('select 1 from users where email = $1', [email])).length, 0)
-    const viewerId = await home.viewer.id
+    const viewerId = home.viewer.id
     assert.equal((await admin.post(`/people/${viewerId}/deactivate`, { _csrf: 'wrong' })).statusCode, 403)
     assert.equal((await admin.post('/account/tokens', { _csrf: '', name: 'x' })).statusCode, 403)
   })

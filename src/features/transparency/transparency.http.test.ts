@@ -57,7 +57,7 @@ describe('public downloads', () => {
   test('JSON lists the latest version of every published record, once each, with ATRS keys', async () => {
     const res = await anon().get('/public/records.json')
     assert.equal(res.statusCode, 200)
-    const records = res.json() as Record<string, string | number>[]
+    const records = res.json<Record<string, string | number>[]>()
     const got = records.map((r) => ({ id: r.id, version: String(r.version), title: r.title, organisation: r.organisation_name, benefit: r.benefit }))
     assert.deepEqual(got.sort((x, y) => String(x.id).localeCompare(String(y.id))), expected)
     for (const r of records) {
