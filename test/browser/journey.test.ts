@@ -252,7 +252,7 @@ describe('the governance journey in a browser', { timeout: 180_000 }, () => {
     await visit(page, '/public')
     await page.getByLabel('Search records', { exact: true }).fill('repairs triage')
     await follow(page, button(page, 'Search'))
-    assert.match(await page.locator('main').innerText(), /\b1 records\b/)
+    assert.match(await page.locator('main').innerText(), /\b1 record\b/)
     await follow(page, page.getByRole('link', { name: NAME, exact: true }))
     assert.equal(await heading(page), NAME)
     const main = await page.locator('main').innerText()

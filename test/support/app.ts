@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
@@ -71,6 +71,10 @@ function migratedSnapshot(): Promise<Blob> {
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
     writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()))
     renameSync(tmp, file)
+    // Snapshots of older migration sets are of no further use.
+    for (const old of readdirSync(CACHE_DIR)) {
+      if (/^pglite-[0-9a-f]{16}\.tar$/.test(old) && join(CACHE_DIR, old) !== file) rmSync(join(CACHE_DIR, old), { force: true })
+    }
     return dump
   })()
   return snapshot

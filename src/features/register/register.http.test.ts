@@ -34,7 +34,7 @@ describe('register list', () => {
     await makeEntry(t, team, { name: 'Meeting notes assistant', serviceArea: 'Corporate services', stage: 'live' })
     await makeEntry(t, team, {
       name: 'Rent arrears prioritisation model', serviceArea: 'Housing', stage: 'awaiting_decision', screening: 'high',
-      purpose: 'Scores council tenants’ accounts for the likelihood of falling into serious arrears.',
+      purpose: 'Scores the rent accounts of council tenants for the likelihood of falling into serious arrears.',
     })
     await makeEntry(t, team, { name: 'Website chatbot', serviceArea: 'Customer services', stage: 'under_assessment' })
     await makeEntry(t, team, { name: 'Adaptive traffic signal control', stage: 'proposed', by: { proposer: outsider } })
