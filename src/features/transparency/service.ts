@@ -40,14 +40,8 @@ export interface WorkingRecord {
   writers: string[]
 }
 
-export interface PublicRecord {
-  organisationName: string
-  organisationSlug: string
-  slug: string
-  versionNo: number
-  publishedAt: Date
-  fields: AtrsFields
-}
+/** A published version as the public register shows it (the repository's row, unchanged). */
+export type PublicRecord = repo.PublishedRow
 
 /** Fields people write: every ATRS field except those that name the publishing organisation. */
 const EDITABLE_KEYS: ReadonlySet<string> = new Set(ATRS_FIELDS.map((f) => f.key).filter((k) => !ORGANISATION_FIELD_KEYS.includes(k)))

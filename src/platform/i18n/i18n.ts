@@ -5,8 +5,8 @@ import en from './en.json' with { type: 'json' }
 
 /**
  * Every piece of user-facing text goes through t(). Messages live in JSON files per language:
- * the platform's (`platform/i18n/en.json`) and each feature's own (`features/<feature>/messages.en.json`),
- * merged at start-up; a key defined twice stops start-up. Welsh (cy) is a matter of adding the
+ * the platform's own en.json, plus a messages.<lang>.json in any feature folder (found by that
+ * file name alone; the platform names no feature), merged at start-up; a key defined twice stops start-up. Welsh (cy) is a matter of adding the
  * same files for cy and choosing the language.
  */
 export type Lang = 'en'
