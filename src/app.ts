@@ -31,6 +31,7 @@ import { transparencyRoutes } from './features/transparency/routes.ts'
 import { publicRoutes } from './features/transparency/publicRoutes.ts'
 import { policyRoutes } from './features/policies/routes.ts'
 import { outboxRoutes } from './features/outbox/routes.ts'
+import { homeRoutes } from './features/home/routes.ts'
 import { schemaValidationFields, setUpOpenApi } from './platform/http/openapi.ts'
 
 declare module 'fastify' {
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicRoutes(scope, services)
     policyRoutes(scope, services)
     outboxRoutes(scope, services, { smtpConfigured: Boolean(config.mail.smtpUrl) })
+    homeRoutes(scope, services)
     assessmentApi(scope, services)
     registerApi(scope, services)
   })

@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import type { QuestionSetCatalogue } from './features/assessments/catalogue.ts'
 import { createRiskService } from './features/assessments/risks.ts'
 import { createAssessmentService } from './features/assessments/service.ts'
+import { createHomeService } from './features/home/service.ts'
 import { createBoardService } from './features/board/service.ts'
 import { createOrganisationService } from './features/organisations/service.ts'
 import { createOutboxService } from './features/outbox/service.ts'
@@ -24,6 +25,7 @@ export function createServices(db: Db, questionSets: QuestionSetCatalogue, confi
   const people = createPeopleService(db)
   const policies = createPolicyService(db, organisations)
   const outbox = createOutboxService(db)
-  return { auth, organisations, register, assessments, risks, board, transparency, people, outbox, policies }
+  const home = createHomeService()
+  return { auth, organisations, register, assessments, risks, board, transparency, people, outbox, policies, home }
 }
 export type Services = ReturnType<typeof createServices>

@@ -1,4 +1,5 @@
-export const ROLES = ['viewer', 'contributor', 'assessor', 'board_member', 'admin'] as const
+/** `staff` is the lightest: the policy in force, the approved tools and the "Can I use this AI tool?" form. */
+export const ROLES = ['staff', 'viewer', 'contributor', 'assessor', 'board_member', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
 /** What each role may do. A person may hold several roles in one organisation. */
@@ -17,6 +18,8 @@ const GRANTS = {
   'policy:edit': ['admin'],
   'policy:approve': ['admin', 'board_member'],
   'policy:publish': ['admin'],
+  /** Read the policy in force, acknowledge it, see approved tools, ask to use a tool: everyone signed in. */
+  'policy:acknowledge': ['staff', 'viewer', 'contributor', 'assessor', 'board_member', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof GRANTS
