@@ -69,7 +69,14 @@ const screening = {
   q_prohibited_practices: 'none', q_annex_iii_areas: 'none', q_public_facing: 'direct_interaction', q_equality_impact: 'no',
 }
 await measure('POST screening (validate, evaluate, save, audit: one transaction)', () => contributor.post(`/register/${entry!.id}/screening`, screening), 303)
+// Policy acknowledgement (issue 9): 5,000 staff and 4,000 acknowledgements in a council of their own.
+const { benchPolicies } = await import('./bench-policies.ts')
+await benchPolicies(app, db, services)
 const mem = process.memoryUsage()
 console.log(`\nMemory after the run: RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`)
 await app.close()
 await db.close()
+
+// The staff CSV import (issue 9): each size in a process of its own (scripts/bench-import.ts).
+const { benchImport } = await import('./bench-import.ts')
+await benchImport()

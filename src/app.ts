@@ -30,8 +30,10 @@ import { boardRoutes } from './features/board/routes.ts'
 import { transparencyRoutes } from './features/transparency/routes.ts'
 import { publicRoutes } from './features/transparency/publicRoutes.ts'
 import { policyRoutes } from './features/policies/routes.ts'
+import { can } from './platform/auth/permissions.ts'
 import { outboxRoutes } from './features/outbox/routes.ts'
 import { homeRoutes } from './features/home/routes.ts'
+import { toolRoutes } from './features/tools/routes.ts'
 import { schemaValidationFields, setUpOpenApi } from './platform/http/openapi.ts'
 
 declare module 'fastify' {
@@ -127,7 +129,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   app.get('/', async (request, reply) =>
-    request.user ? reply.redirect('/register') : reply.view('people/views/home.njk', { pageTitle: t('home.title') }),
+    // Signed in: the register, or the home page for people who may not read it (staff).
+    request.user ? reply.redirect(can(request.user.roles, 'register:read') ? '/register' : '/home') : reply.view('people/views/home.njk', { pageTitle: t('home.title') }),
   )
 
   // Set before the routes are registered, so every route inherits them.
@@ -156,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     policyRoutes(scope, services)
     outboxRoutes(scope, services, { smtpConfigured: Boolean(config.mail.smtpUrl) })
     homeRoutes(scope, services)
+    toolRoutes(scope, services)
     assessmentApi(scope, services)
     registerApi(scope, services)
   })

@@ -12,6 +12,7 @@ import { newOrganisationInput } from './features/organisations/model.ts'
 import { OrganisationExists } from './features/organisations/service.ts'
 import { MIN_PASSWORD_LENGTH } from './features/people/model.ts'
 import { AlreadyMemberError, generatePassword } from './features/people/service.ts'
+import { importStaffFile } from './features/people/staffImportCli.ts'
 import { ROLES, isRole } from './platform/auth/permissions.ts'
 import { openDb } from './platform/db/db.ts'
 import { migrate } from './platform/db/migrate.ts'
@@ -35,6 +36,13 @@ Commands:
                               database only)
   mail send                   Deliver the queued e-mail once over SMTP (SMTP_URL, MAIL_FROM) and say how
                               many were sent, failed and are left; without SMTP_URL the outbox is kept
+  staff import --org SLUG FILE
+                              Import staff from a CSV file (columns: name, email, service area, optional
+                              roles). Every row is checked first: on any bad row the report is printed,
+                              nothing is imported and the exit code is 1. New people get an invitation
+                              e-mail. Prints how many were added, changed and unchanged.
+  reminders [--days N]        Queue an e-mail to everyone who has not acknowledged a staff policy in force
+                              for N days (default ACK_REMINDER_DAYS, 14); once per person and major version
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, SESSION_SECRET, NODE_ENV, SMTP_URL, MAIL_FROM (see .env.example).`
 
@@ -45,15 +53,17 @@ async function main(argv: string[]): Promise<number> {
     options: {
       demo: { type: 'boolean' }, slug: { type: 'string' }, name: { type: 'string' }, 'contact-email': { type: 'string' },
       website: { type: 'string' }, region: { type: 'string' }, org: { type: 'string' }, email: { type: 'string' },
-      roles: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      roles: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' }, days: { type: 'string' },
     },
   })
-  const command = positionals.join(' ')
+  // `staff import` takes the file as its last word.
+  const staffFile = positionals[0] === 'staff' && positionals[1] === 'import' && positionals.length === 3 ? positionals[2] : undefined
+  const command = staffFile !== undefined ? 'staff import' : positionals.join(' ')
   if (values.help || !command) {
     console.log(USAGE)
     return command || values.help ? 0 : 2
   }
-  if (!['serve', 'migrate', 'org create', 'user create', 'demo load', 'mail send'].includes(command)) {
+  if (!['serve', 'migrate', 'org create', 'user create', 'demo load', 'mail send', 'reminders', 'staff import'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${USAGE}`)
     return 2
   }
@@ -157,6 +167,24 @@ async function main(argv: string[]): Promise<number> {
         } finally {
           sender.close()
         }
+        return 0
+      }
+      case 'staff import': {
+        const org = await services.organisations.bySlug(z.string().min(1, '--org is required').parse(values.org ?? ''))
+        if (!org) throw new Error(`No organisation with slug "${values.org}"`)
+        const result = await importStaffFile(services, org, staffFile!)
+        if (!result.ok) {
+          console.error(result.report)
+          return 1
+        }
+        console.log(result.summary)
+        return 0
+      }
+      case 'reminders': {
+        const days = values.days === undefined ? config.ackReminderDays : z.object({ days: z.string().regex(/^[0-9]{1,4}$/, 'a whole number of days').transform(Number) }).parse({ days: values.days }).days
+        const r = await services.policies.acknowledgements.queueReminders({ days, baseUrl: config.publicBaseUrl })
+        console.log(`Queued ${r.queued} reminder${r.queued === 1 ? '' : 's'} (${r.alreadyQueued} queued before) for ${r.policies} ` +
+          `polic${r.policies === 1 ? 'y' : 'ies'} in force for at least ${days} day${days === 1 ? '' : 's'}. "aigov mail send" delivers them.`)
         return 0
       }
       case 'demo load': {

@@ -13,6 +13,8 @@ const schema = z.object({
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(20),
   SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  // Policy acknowledgement reminders (`aigov reminders`): days after a policy is published.
+  ACK_REMINDER_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   // E-mail (platform/mail): without SMTP_URL messages stay in the outbox, listed for admins.
   SMTP_URL: z.literal('').transform(() => undefined)
     .or(z.string().refine((u) => URL.canParse(u) && /^smtps?:$/.test(new URL(u).protocol), 'must be an smtp:// or smtps:// URL'))
@@ -47,6 +49,10 @@ export interface Config {
   signInThrottle: SignInThrottle
   /** Outgoing e-mail: smtpUrl undefined keeps messages in the outbox; from is set whenever smtpUrl is. */
   mail: { smtpUrl: string | undefined; from: string | undefined }
+  /** `aigov reminders` reminds people who have not acknowledged a policy this many days after it was published. */
+  ackReminderDays: number
+  /** The address links in e-mails start with (PUBLIC_BASE_URL; this machine's address when unset). */
+  publicBaseUrl: string
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMinutes: c.SIGNIN_WINDOW_MINUTES,
     },
     mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },
+    ackReminderDays: c.ACK_REMINDER_DAYS,
+    publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://${c.HOST === '0.0.0.0' ? 'localhost' : c.HOST}:${c.PORT}`).replace(/\/+$/, ''),
   }
 }

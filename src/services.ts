@@ -9,12 +9,13 @@ import { createOutboxService } from './features/outbox/service.ts'
 import { createPeopleService } from './features/people/service.ts'
 import { createPolicyService } from './features/policies/service.ts'
 import { createRegisterService } from './features/register/service.ts'
+import { createToolsService } from './features/tools/service.ts'
 import { createTransparencyService } from './features/transparency/service.ts'
 import { createAuthStore } from './platform/auth/store.ts'
 import type { Db } from './platform/db/db.ts'
 
 /** Every feature's service, wired once. Features reach each other only through these. */
-export function createServices(db: Db, questionSets: QuestionSetCatalogue, config: Pick<Config, 'sessionTtlHours'> & Partial<Pick<Config, 'signInThrottle'>>) {
+export function createServices(db: Db, questionSets: QuestionSetCatalogue, config: Pick<Config, 'sessionTtlHours'> & Partial<Pick<Config, 'signInThrottle' | 'publicBaseUrl'>>) {
   const auth = createAuthStore(db, { sessionTtlHours: config.sessionTtlHours, signInThrottle: config.signInThrottle })
   const organisations = createOrganisationService(db)
   const register = createRegisterService(db)
@@ -22,10 +23,11 @@ export function createServices(db: Db, questionSets: QuestionSetCatalogue, confi
   const risks = createRiskService(db, register, assessments.answersFor, assessments.notifyChanged)
   const board = createBoardService(db, register, assessments, organisations)
   const transparency = createTransparencyService(db, register, assessments, organisations)
-  const people = createPeopleService(db)
-  const policies = createPolicyService(db, organisations)
+  const people = createPeopleService(db, { baseUrl: config.publicBaseUrl })
+  const policies = createPolicyService(db, organisations, people)
   const outbox = createOutboxService(db)
   const home = createHomeService()
-  return { auth, organisations, register, assessments, risks, board, transparency, people, outbox, policies, home }
+  const tools = createToolsService(db, register, organisations, people, board)
+  return { auth, organisations, register, assessments, risks, board, transparency, people, outbox, policies, home, tools }
 }
 export type Services = ReturnType<typeof createServices>

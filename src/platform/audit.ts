@@ -30,6 +30,17 @@ export async function recordAudit(tx: Queryable, e: AuditInput): Promise<void> {
   )
 }
 
+/** Writes many audit events in one statement (bulk actions such as a staff import); inside the transaction. */
+export async function recordAudits(tx: Queryable, events: readonly AuditInput[]): Promise<void> {
+  if (!events.length) return
+  await run(tx,
+    `insert into audit_events (organisation_id, actor_id, entity_type, entity_id, action, changes)
+     select o, a, t, e, x, c::jsonb from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[]) as u(o, a, t, e, x, c)`,
+    [events.map((e) => e.organisationId), events.map((e) => e.actorId), events.map((e) => e.entityType), events.map((e) => e.entityId),
+      events.map((e) => e.action), events.map((e) => JSON.stringify(e.changes ?? {}))],
+  )
+}
+
 /** The fields whose values differ between two versions of a record. */
 export function diff<T extends object>(before: T, after: Partial<T>, fields: readonly (keyof T)[]): Changes {
   const changes: Changes = {}

@@ -29,10 +29,6 @@ async function openEntryAssessments(page: Page, name: string) {
   await checkA11y(page)
 }
 
-/** Picks the radio or checkbox with this value for a question (form field q_<id>). */
-async function choose(page: Page, questionId: string, value: string) {
-  await page.locator(`input[name="q_${questionId}"][value="${value}"]`).check()
-}
 
 describe('answer once, comply many', () => {
   it('the intake answered once is already there in the DPIA screening; another assessor signs off', async () => {
@@ -42,31 +38,48 @@ describe('answer once, comply many', () => {
 
     await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'About this AI use' }).click()])
     await checkA11y(page)
-    await page.locator('textarea[name="q_purpose"]').fill('Checks new planning applications for missing documents.')
-    await choose(page, 'lifecycle_phase', 'design')
-    await choose(page, 'service_area', 'planning_regulation')
-    await choose(page, 'technique', 'computer_vision')
-    await choose(page, 'usage_frequency', 'daily')
-    await choose(page, 'personal_data', 'yes')
-    await choose(page, 'special_category', 'no')
-    await choose(page, 'people_scale', 'thousands')
-    await choose(page, 'data_sources', 'council_records')
-    await choose(page, 'people_affected', 'residents')
-    await choose(page, 'decision_role', 'assists')
-    await choose(page, 'significant_effect', 'no')
-    await choose(page, 'vulnerable_people', 'no')
-    await page.locator('textarea[name="q_human_oversight"]').fill('A validation officer confirms each finding.')
-    await choose(page, 'supplier_involved', 'no')
+    // The intake is answered a section at a time from its task list, then checked and submitted.
+    const intake: Record<string, string> = {
+      lifecycle_phase: 'design', service_area: 'planning_regulation', technique: 'computer_vision', usage_frequency: 'daily',
+      personal_data: 'yes', special_category: 'no', people_scale: 'thousands', data_sources: 'council_records',
+      people_affected: 'residents', decision_role: 'assists', significant_effect: 'no', vulnerable_people: 'no', supplier_involved: 'no',
+    }
+    const texts: Record<string, string> = {
+      purpose: 'Checks new planning applications for missing documents.',
+      human_oversight: 'A validation officer confirms each finding.',
+    }
+    const sections = await page.locator('a.govuk-task-list__link').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))
+    assert.ok(sections.length > 1, 'the intake has sections')
+    for (const href of sections) {
+      await page.goto(href)
+      await checkA11y(page)
+      for (const [id, value] of Object.entries(intake)) {
+        const input = page.locator(`input[name="q_${id}"][value="${value}"]`)
+        if (await input.count()) await input.check()
+      }
+      for (const [id, value] of Object.entries(texts)) {
+        const box = page.locator(`textarea[name="q_${id}"]`)
+        if (await box.count()) await box.fill(value)
+      }
+      await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Save and continue' }).click()])
+      assert.equal(await page.locator('.govuk-error-summary').count(), 0, `the section at ${href} was saved`)
+    }
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Check your answers and submit' }).click()])
+    await checkA11y(page)
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Submit for sign-off' }).click()])
     await checkA11y(page)
     assert.match(await page.locator('.govuk-notification-banner').innerText(), /Submitted for sign-off/)
 
-    // The DPIA screening opens with the intake's answers already chosen.
-    await page.goto(page.url().replace(/\/intake.*$/, '/dpia'))
+    // The DPIA screening's sections open with the intake's answers already chosen.
+    const dpia = page.url().replace(/\/intake.*$/, '/dpia')
+    await page.goto(`${dpia}/sections/the_tool`)
     await checkA11y(page)
     assert.equal(await page.locator('input[name="q_personal_data"][value="yes"]').isChecked(), true)
-    assert.equal(await page.locator('input[name="q_people_scale"][value="thousands"]').isChecked(), true)
+    await page.goto(`${dpia}/sections/people_and_decisions`)
     assert.equal(await page.locator('input[name="q_decision_role"][value="assists"]').isChecked(), true)
+    await page.goto(`${dpia}/sections/the_data`)
+    await checkA11y(page)
+    assert.equal(await page.locator('input[name="q_people_scale"][value="thousands"]').isChecked(), true)
     assert.equal(await page.locator('input[name="q_special_category"][value="no"]').isChecked(), true)
     await screenshot(page, 'dpia-prefilled')
     await page.close()

@@ -167,14 +167,24 @@ describe('the governance journey in a browser', { timeout: 180_000 }, () => {
     assert.match(await page.locator('main').innerText(), /Current stage:\s*Under assessment/)
 
     await follow(page, button(page, 'Answer the screening questions'))
-    // Fields are named q_<question id> and take the option values of the question set, which
-    // stay the same across wording changes. A question the page does not show is skipped.
-    for (const [id, answer] of Object.entries(SCREENING)) {
-      for (const value of Array.isArray(answer) ? answer : [answer]) {
-        const input = page.locator(`input[name="q_${id}"][value="${value}"]`)
-        if (await input.isVisible()) await input.check()
+    // The screening's task list: each section is a page of its own. Fields are named
+    // q_<question id> and take the option values of the question set, which stay the same
+    // across wording changes. A question a section page does not show is skipped.
+    const sections = await page.locator('a.govuk-task-list__link').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))
+    assert.ok(sections.length > 1, 'the screening is answered a section at a time')
+    for (const href of sections) {
+      await visit(page, new URL(href).pathname)
+      for (const [id, answer] of Object.entries(SCREENING)) {
+        for (const value of Array.isArray(answer) ? answer : [answer]) {
+          const input = page.locator(`input[name="q_${id}"][value="${value}"]`)
+          if (await input.count() && await input.isVisible()) await input.check()
+        }
       }
+      await follow(page, button(page, 'Save and continue'))
+      const unsaved = page.locator('.govuk-error-summary')
+      if (await unsaved.count()) assert.fail(`a section was not saved; the page says:\n${await unsaved.innerText()}`)
     }
+    await follow(page, button(page, 'Check your answers and submit'))
     await follow(page, button(page, 'Submit for sign-off'))
     const problems = page.locator('.govuk-error-summary')
     if (await problems.count()) assert.fail(`the screening was not saved; the page says:\n${await problems.innerText()}`)
@@ -218,6 +228,15 @@ describe('the governance journey in a browser', { timeout: 180_000 }, () => {
   it('a contributor puts it live and writes its transparency record; an admin publishes it', async () => {
     // Separation of duties: the person who writes the record is not the one who publishes it.
     await signIn(page, NORTHMOOR('contributor'))
+    // Go-live waits for the MUST actions: the contributor marks them done, with an owner, in the actions form.
+    await visit(page, `${entryPath}/assessments/actions?level=MUST&status=open`)
+    const statuses = page.locator('select[name$=".status"]')
+    const open = await statuses.count()
+    for (let i = 0; i < open; i++) await statuses.nth(i).selectOption('done')
+    const owners = page.locator('input[name$=".owner"]')
+    for (let i = 0; i < open; i++) await owners.nth(i).fill('Head of Housing Repairs')
+    if (open) await follow(page, button(page, 'Save the actions'))
+    assert.equal(await page.locator('.govuk-error-summary').count(), 0, 'the MUST actions were saved')
     await visit(page, entryUrl)
     await follow(page, button(page, 'Move to Live'))
     assert.match(await page.locator('main').innerText(), /Current stage:\s*Live/)

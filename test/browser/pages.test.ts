@@ -61,6 +61,8 @@ describe('every page passes axe-core', () => {
       `/register/${rent}/assessments/security`, `/register/${rent}/assessments/procurement`, `/register/${rent}/assessments/ethics`,
       `/register/${rent}/assessments/eu_ai_act`, `/register/${rent}/assessments/playbook`,
       `/register/${rent}/assessments/screening/history`, `/register/${rent}/risks/new`,
+      `/register/${rent}/assessments/screening/sections/personal_data`, `/register/${rent}/assessments/dpia/sections/the_data`,
+      `/register/${rent}/assessments/screening/check`, `/register/${rent}/assessments/actions`,
       `/register/${ids['Meeting notes and actions assistant']}/transparency`, '/account',
     ])
     await page.close()

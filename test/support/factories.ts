@@ -242,6 +242,13 @@ export async function makeEntry(t: TestApp, team: Team, spec: EntrySpec = {}): P
     conditions: rejected ? [] : (conditions ?? []),
   }
   await s.board.record(decider, entry.id, decision)
+  if (stage === 'pilot' || stage === 'live' || stage === 'retired') {
+    // Open MUST actions keep an entry out of pilot and live: the factory's entries have done theirs.
+    const open = await s.assessments.openMustActions(mover, entry.id)
+    const done = await s.assessments.updateActions(mover, entry.id,
+      open.map((a) => ({ id: a.id, status: 'done', owner: 'Service manager', dueDate: null })))
+    if (!done.ok) throw new Error(`Factory could not close the MUST actions: ${JSON.stringify(done.errors)}`)
+  }
   if (stage === 'pilot') entry = await s.register.transition(mover, entry.id, 'pilot')
   if (stage === 'live' || stage === 'retired') {
     if (conditions?.length) {

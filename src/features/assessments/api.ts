@@ -7,6 +7,7 @@ import { errorResponses } from '../../platform/http/openapi.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import { RISK_TIERS } from '../register/model.ts'
 import type { Services } from '../../services.ts'
+import { ACTION_STATUSES } from './model.ts'
 import { StaleAssessmentError } from './service.ts'
 
 const STATUSES = ['not_started', 'draft', 'submitted', 'signed_off', 'returned', 'needs_review'] as const
@@ -23,6 +24,31 @@ const answers = z.record(z.string(), z.unknown(), { error: 'assessments.errors.a
 
 const params = z.object({ id: z.uuid().describe('The entry id') })
 const setParams = params.extend({ setId: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).describe('Question set id, e.g. intake, screening, dpia') })
+
+const actionSource = z.object({
+  setId: z.string().describe('The question set whose rule asks for the action'),
+  ruleId: z.string(), reason: z.string(), source: z.string().describe('The law or guidance the rule cites'),
+})
+const requiredAction = z.object({
+  id: z.uuid(),
+  key: z.string().describe('A shared action id (the same action from several frameworks), or <set>.<rule>.<n>'),
+  level: z.enum(['MUST', 'SHOULD', 'COULD']),
+  text: z.string(),
+  sources: z.array(actionSource).describe('Every rule, in every set, that asks for the action now'),
+  status: z.enum(ACTION_STATUSES),
+  owner: z.string().nullable(),
+  dueDate: z.string().nullable().describe('YYYY-MM-DD'),
+  ownerRequired: z.boolean().describe('An owner must be named before the action is marked done'),
+}).meta({ id: 'RequiredAction', description: 'One required action of an entry, with every framework that asks for it' })
+
+const actionsPatchBody = z.object({
+  actions: z.array(z.object({
+    id: z.string().describe('The action id'),
+    status: z.unknown().describe('open, done or not_applicable'),
+    owner: z.unknown().optional().describe('Who does it (needed before done where ownerRequired)'),
+    dueDate: z.unknown().optional().describe('YYYY-MM-DD, or null'),
+  }), { error: 'assessments.errors.actionsList' }).min(1, 'assessments.errors.actionsList').max(500, 'assessments.errors.actionsList'),
+})
 
 const putBody = z.object({
   answers,
@@ -110,5 +136,41 @@ export function assessmentApi(scope: FastifyInstance, services: Services): void 
     if (!result.ok) throw new ValidationError(Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)])))
     const saved = await assessments.assessmentFor(user, entry.id, set.id)
     return { set: set.id, setVersion: set.version, status: result.status, version: saved?.version ?? 0, outcome: result.outcome }
+  })
+
+  app.get('/api/v1/entries/:id/actions', {
+    schema: {
+      summary: "An entry's required actions, one per action, each with every framework that asks for it", tags: ['assessments'], params,
+      response: {
+        200: z.object({ actions: z.array(requiredAction) }),
+        ...errorResponses({ 401: 'Not signed in', 404: 'No such entry in your organisation' }),
+      },
+    },
+  }, async (request) => {
+    const user = requirePermission(request, 'register:read')
+    const entry = await register.get(user, request.params.id)
+    return { actions: await assessments.actionsFor(user, entry.id) }
+  })
+
+  app.patch('/api/v1/entries/:id/actions', {
+    schema: {
+      summary: "Change many actions' status, owner and due date at once: all of them, or none", tags: ['assessments'],
+      params, body: actionsPatchBody,
+      response: {
+        200: z.object({ updated: z.number().int(), actions: z.array(requiredAction) }),
+        ...errorResponses({
+          400: 'A status, owner or due date is wrong, or done without a required owner; `fields` names each as actions[<id>].<field>',
+          401: 'Not signed in', 403: 'Your role or token may not change actions', 404: 'No such entry, or an id that is not one of its actions',
+        }),
+      },
+    },
+  }, async (request) => {
+    const user = requirePermission(request, 'assessment:answer')
+    const entry = await register.get(user, request.params.id)
+    const result = await assessments.updateActions(user, entry.id, request.body.actions.map((a) => ({
+      id: a.id, status: a.status, owner: a.owner ?? null, dueDate: a.dueDate ?? null,
+    })))
+    if (!result.ok) throw new ValidationError(result.errors)
+    return { updated: result.updated, actions: await assessments.actionsFor(user, entry.id) }
   })
 }

@@ -60,8 +60,11 @@ describe('answer once, comply many', () => {
     const entry = await chatbot()
     const res = await contributor.post(`/register/${entry.id}/assessments/intake`, { ...intake, intent: 'submit' })
     assert.equal(res.statusCode, 303, res.body.slice(0, 500))
-    const dpia = await contributor.get(`/register/${entry.id}/assessments/dpia`)
-    assert.equal(dpia.statusCode, 200)
+    // The DPIA screening is answered a section at a time; together its section pages show every question.
+    const pages = await Promise.all(['the_tool', 'the_data', 'people_and_decisions', 'assessment']
+      .map((s) => contributor.get(`/register/${entry.id}/assessments/dpia/sections/${s}`)))
+    assert.deepEqual(pages.map((p) => p.statusCode), [200, 200, 200, 200])
+    const dpia = { body: pages.map((p) => p.body).join('') }
     assert.match(dpia.body, /name="q_personal_data" type="radio" value="yes" checked/)
     assert.match(dpia.body, /name="q_people_scale" type="radio" value="tens_of_thousands_or_more" checked/)
     assert.match(dpia.body, /name="q_decision_role" type="radio" value="informs" checked/)
@@ -114,7 +117,7 @@ describe('answer once, comply many', () => {
     assert.match(page.body, /MUST/)
     const actions = await t.services.assessments.actionsFor(team.viewer.user, entry.id)
     assert.deepEqual(
-      actions.filter((a) => a.setId === 'dpia').map((a) => `${a.level} ${a.text}`).sort(),
+      actions.filter((a) => a.sources.some((s) => s.setId === 'dpia')).map((a) => `${a.level} ${a.text}`).sort(),
       [...new Set(dpia.outcome!.actions.map((a) => `${a.level} ${a.text}`))].sort(),
       'one action per action the rules require',
     )
@@ -312,7 +315,8 @@ describe('hostile form field names', () => {
     assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), protoBefore, 'Object.prototype gained nothing')
     assert.deepEqual(Object.getOwnPropertyNames(Array.prototype).sort(), arrayBefore, 'Array.prototype gained nothing')
     const answers = await t.services.assessments.answersFor(team.viewer.user, entry.id)
-    assert.deepEqual(Object.keys(answers).sort(), ['risks'], 'only the question asked is stored')
+    // The register's own facts the set asks (purpose, personal data, oversight) count as its answers too.
+    assert.deepEqual(Object.keys(answers).sort(), ['human_oversight', 'personal_data', 'purpose', 'risks'], 'only questions the set asks are stored')
     assert.deepEqual(answers.risks, [{ category: 'ethics', description: 'A real risk beside the hostile fields.', likelihood: '2', impact: '2' }])
     assert.equal(Object.getPrototypeOf((answers.risks as object[])[0]), Object.prototype)
     // The app still answers, and a made-up session cookie is still refused.

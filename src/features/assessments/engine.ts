@@ -160,8 +160,10 @@ function parseOne(question: Question | GroupField, raw: unknown, label: string =
       if (!items.every((item): item is string => typeof item === 'string')) return { error: t('answers.errors.multiple', { label }) }
       const chosen = new Set(items.map((item) => item.trim()).filter((item) => item !== ''))
       if (![...chosen].every((item) => optionValues.includes(item))) return { error: t('answers.errors.multiple', { label }) }
+      // An exclusive option ("None of these", "Not sure") rules out every other: name both.
       const exclusive = question.options?.find((o) => o.exclusive && chosen.has(o.value))
-      if (exclusive && chosen.size > 1) return { error: t('answers.errors.exclusive', { label, option: exclusive.label }) }
+      const other = exclusive && question.options?.find((o) => o !== exclusive && chosen.has(o.value))
+      if (exclusive && other) return { error: t('answers.errors.exclusiveBoth', { label, option: exclusive.label, other: other.label }) }
       // Keep the options' order, so equal selections are stored equally.
       return { value: optionValues.filter((v) => chosen.has(v)) }
     }
@@ -299,6 +301,82 @@ export function setApplies(set: QuestionSet, answers: Answers): boolean {
   return set.appliesWhen === undefined || evaluateCondition(set.appliesWhen, answers)
 }
 
+/** The ids of the questions a condition looks at, in order, once each. */
+export function conditionQuestions(cond: Condition): string[] {
+  const ids: string[] = []
+  const walk = (c: Condition): void => {
+    if ('all' in c) c.all.forEach(walk)
+    else if ('any' in c) c.any.forEach(walk)
+    else if ('not' in c) walk(c.not)
+    else if ('atLeast' in c) c.of.forEach(walk)
+    else if (!ids.includes(c.q)) ids.push(c.q)
+  }
+  walk(cond)
+  return ids
+}
+
+/**
+ * The answers that make a condition hold, in the condition's order: every part of an `all`, the
+ * parts of an `any` or `atLeast` that hold, and the answered questions under a `not`. Empty when
+ * the condition does not hold.
+ */
+export function holdingAnswers(cond: Condition, answers: Answers): string[] {
+  if (!evaluateCondition(cond, answers)) return []
+  const ids: string[] = []
+  const add = (list: string[]) => list.forEach((id) => ids.includes(id) || ids.push(id))
+  if ('all' in cond) cond.all.forEach((c) => add(holdingAnswers(c, answers)))
+  else if ('any' in cond) cond.any.forEach((c) => add(holdingAnswers(c, answers)))
+  else if ('atLeast' in cond) cond.of.forEach((c) => add(holdingAnswers(c, answers)))
+  else if ('not' in cond) add(conditionQuestions(cond.not).filter((id) => isAnswered(own(answers, id))))
+  else add([cond.q])
+  return ids
+}
+
+/** One answer that makes a set needed: the question, its words, and the answer as shown. */
+export interface AppliesReason {
+  questionId: string
+  text: string
+  value: AnswerValue | undefined
+  /** The answer in the reader's words (option labels, Yes or No). */
+  valueText: string
+}
+
+/**
+ * Why a register entry with these answers needs the set: the answers its appliesWhen rests on
+ * (none when the set is needed for every entry, or is not needed). `questionOf` finds a question
+ * appliesWhen names that the set itself does not ask (appliesWhen may use any shared question).
+ */
+export function appliesBecause(set: QuestionSet, answers: Answers, questionOf: (id: string) => Question | undefined = () => undefined): AppliesReason[] {
+  if (set.appliesWhen === undefined) return []
+  const inSet = new Map(allQuestions(set).map((q) => [q.id, q]))
+  return holdingAnswers(set.appliesWhen, answers).map((id) => {
+    const question = inSet.get(id) ?? questionOf(id)
+    const value = own(answers, id)
+    const valueText = value === undefined ? t('answers.notAnswered') : question ? answerText(question, value) : JSON.stringify(value)
+    return { questionId: id, text: question?.text ?? id, value, valueText }
+  })
+}
+
+/**
+ * Answers that contradict each other under the set's consistency checks: for each check whose
+ * `when` holds while its `require` does not (and every question `require` names is answered, so a
+ * missing answer is left to the required-question check), its message on every asked question
+ * either condition names. Only answers to asked questions count.
+ */
+export function inconsistencies(set: QuestionSet, answers: Answers): Record<string, string> {
+  const { answers: visible, asked } = visibleAnswers(set, answers)
+  const askedIds = new Set(asked.map((q) => q.id))
+  const errors: Record<string, string> = {}
+  for (const check of set.consistency ?? []) {
+    if (!evaluateCondition(check.when, visible) || evaluateCondition(check.require, visible)) continue
+    if (!conditionQuestions(check.require).every((id) => isAnswered(own(visible, id)))) continue
+    for (const id of [...conditionQuestions(check.when), ...conditionQuestions(check.require)]) {
+      if (askedIds.has(id)) errors[id] ??= check.message
+    }
+  }
+  return errors
+}
+
 // ---------------------------------------------------------------------------------------------
 // ATRS
 // ---------------------------------------------------------------------------------------------
@@ -350,6 +428,14 @@ export function atrsFieldsFromAnswers(set: QuestionSet, answers: Answers): Recor
 
 export function tierRank(tier: RiskTier): number {
   return RISK_TIERS.indexOf(tier)
+}
+
+/** Whether two outcomes conclude the same: the same tier, flags, actions and fired rules (wording aside). */
+export function sameOutcome(a: Outcome, b: Outcome): boolean {
+  const key = (o: Outcome) => JSON.stringify([
+    o.tier, o.flags.map((f) => f.id), o.actions.map((x) => `${x.level} ${x.ruleId} ${x.text}`), o.firedRules.map((r) => r.id),
+  ])
+  return key(a) === key(b)
 }
 
 /** Fire every rule whose condition holds on the asked questions' answers, and combine the results. */

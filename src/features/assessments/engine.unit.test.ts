@@ -404,7 +404,7 @@ describe('parseAnswers', () => {
     ['single given a list', 'colour', ['red', 'blue'], 'Select one of the options for ‘Colour?’'],
     ['multiple with an unknown value', 'pets', ['cat', 'fish'], 'Select from the options shown for ‘Pets?’'],
     ['multiple with a non-string', 'pets', [1], 'Select from the options shown for ‘Pets?’'],
-    ['multiple with the exclusive option and another', 'pets', ['none', 'cat'], 'For ‘Pets?’, select "No pets" or other options, not both'],
+    ['multiple with the exclusive option and another', 'pets', ['none', 'cat'], 'For ‘Pets?’, select either “No pets” or “Cat”, not both'],
     ['number that is not a number', 'count', 'twelve', 'Enter a number for ‘How many?’'],
     ['number that is not finite', 'count', Infinity, 'Enter a number for ‘How many?’'],
     ['scale above 5', 'confidence', '6', 'Enter a whole number from 0 to 5 for ‘How sure?’'],

@@ -79,3 +79,49 @@ export function actionFieldId(actionId: string, field: string): string {
   if (field === 'owner') return `owner-${actionId}`
   return `status-${actionId}`
 }
+
+// --- Many actions in one form (the actions page) ---------------------------------------------
+
+/** A field of one action in the actions form: actions[<id>].status, .owner, .dueDate-day/-month/-year. */
+const ACTION_FIELD = /^actions\[([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\]\.status$/
+
+/** The edits the actions form sends: one per action whose status field it carries, in form order. */
+export function actionEditsFromBody(body: Body): { id: string; status: unknown; owner: unknown; dueDate: unknown }[] {
+  const edits: { id: string; status: unknown; owner: unknown; dueDate: unknown }[] = []
+  for (const key of Object.keys(body)) {
+    const id = ACTION_FIELD.exec(key)?.[1]
+    if (!id) continue
+    const name = `actions[${id}]`
+    edits.push({
+      id,
+      status: body[`${name}.status`],
+      owner: formValue.text(body[`${name}.owner`]) ?? null,
+      dueDate: dateFromParts(body, `${name}.dueDate`) ?? null,
+    })
+  }
+  return edits
+}
+
+/** What was typed into each action of the actions form (id → field → text), to show it again beside the errors. */
+export function actionEditValues(body: Body): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {}
+  const text = (v: unknown) => (typeof v === 'string' ? v : '')
+  for (const key of Object.keys(body)) {
+    const id = ACTION_FIELD.exec(key)?.[1]
+    if (!id) continue
+    const name = `actions[${id}]`
+    out[id] = {
+      status: text(body[`${name}.status`]), owner: text(body[`${name}.owner`]),
+      'dueDate-day': text(body[`${name}.dueDate-day`]), 'dueDate-month': text(body[`${name}.dueDate-month`]),
+      'dueDate-year': text(body[`${name}.dueDate-year`]),
+    }
+  }
+  return out
+}
+
+/** The input an actions-form error (`actions[<id>].<field>`) links to. */
+export function actionEditFieldId(key: string): string {
+  const m = /^actions\[([^\]]+)\]\.(status|owner|dueDate)$/.exec(key)
+  if (!m) return 'main-content'
+  return `action-${m[1]}-${m[2] === 'dueDate' ? 'dueDate-day' : m[2]}`
+}

@@ -56,8 +56,9 @@ describe('the screening’s error summary names each question in its own words',
     const res = await page.post(`/register/${id}/screening`, { q_personal_data: 'no' })
     assert.equal(res.statusCode, 400)
     const set = t.services.assessments.screeningSet()
-    const decisionRole = allQuestions(set).find((q) => q.id === 'decision_role')!
-    assert.match(res.body, summaryLink('q_decision_role', `Answer ‘${decisionRole.text}’`))
+    // (Not the decision role: the register entry's own field answers that one.)
+    const equality = allQuestions(set).find((q) => q.id === 'equality_impact')!
+    assert.match(res.body, summaryLink('q_equality_impact', `Answer ‘${equality.text}’`))
     assert.doesNotMatch(res.body, /Answer this question/)
     // Every link in the summary says which question it is about.
     const links = [...res.body.matchAll(/<a href="#(q_[a-z_]+)">([^<]*)<\/a>/g)]

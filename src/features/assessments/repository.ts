@@ -5,7 +5,7 @@ import { RISK_TIERS, type RiskTier } from '../register/model.ts'
 import type { Answers, AnswerValue, Outcome } from './engine.ts'
 import {
   ACTION_STATUSES, type ActionPatch, ASSESSMENT_STATUSES, type AssessmentStatus, type AssessmentVersion, COUNTED,
-  type RequiredAction, SCREENING, type StoredAssessment,
+  type OutcomeChange, type RequiredAction, SCREENING, type StoredAssessment, type WantedAction,
 } from './model.ts'
 import { ACTION_LEVELS } from './questionSet/schema.ts'
 
@@ -24,6 +24,16 @@ const answerValue: z.ZodType<AnswerValue> = z.union([fieldValue, z.array(z.recor
 const answers: z.ZodType<Answers> = z.record(z.string(), answerValue)
 
 const tier = z.enum(RISK_TIERS)
+const conclusion = z.object({ tier, flags: z.array(col.text), status: z.enum(ASSESSMENT_STATUSES) })
+const outcomeChange: z.ZodType<OutcomeChange> = z.object({
+  at: col.text,
+  by: col.text,
+  inSet: z.object({ id: col.text, title: col.text }),
+  answers: z.array(z.object({ questionId: col.text, text: col.text, from: col.text.nullable(), to: col.text.nullable() })),
+  from: conclusion.nullable(),
+  to: conclusion,
+  outcomeChanged: col.bool,
+})
 const outcome: z.ZodType<Outcome> = z.object({
   tier,
   flags: z.array(z.object({ id: col.text, label: col.text, reasons: z.array(col.text) })),
@@ -47,29 +57,49 @@ export async function entryAnswers(q: Queryable, organisationId: string, entryId
 export const deleteAnswer = (q: Queryable, organisationId: string, entryId: string, questionId: string) =>
   run(q, 'delete from entry_answers where organisation_id = $1 and entry_id = $2 and question_id = $3', [organisationId, entryId, questionId])
 
-export const upsertAnswer = (q: Queryable, a: { organisationId: string; entryId: string; questionId: string; value: AnswerValue; userId: string }) =>
+/** Stores an answer for the entry, with the set it was given in and who gave it. */
+export const upsertAnswer = (q: Queryable, a: {
+  organisationId: string; entryId: string; questionId: string; value: AnswerValue; userId: string; setId: string
+}) =>
   run(q,
-    `insert into entry_answers (entry_id, organisation_id, question_id, value, answered_by)
-     values ($1, $2, $3, $4, $5)
+    `insert into entry_answers (entry_id, organisation_id, question_id, value, answered_by, set_id)
+     values ($1, $2, $3, $4, $5, $6)
      on conflict (entry_id, question_id)
-     do update set value = excluded.value, answered_by = excluded.answered_by, answered_at = now()`,
-    [a.entryId, a.organisationId, a.questionId, JSON.stringify(a.value), a.userId])
+     do update set value = excluded.value, answered_by = excluded.answered_by, answered_at = now(), set_id = excluded.set_id`,
+    [a.entryId, a.organisationId, a.questionId, JSON.stringify(a.value), a.userId, a.setId])
+
+/** Where each of an entry's answers was last given: the set (null before sets were recorded), who, when. */
+export interface AnswerSource {
+  setId: string | null
+  by: string | null
+  at: Date
+}
+
+export async function answerSources(q: Queryable, organisationId: string, entryId: string): Promise<Record<string, AnswerSource>> {
+  const rows = await many(q, z.object({ question_id: col.text, set_id: col.text.nullable(), by: col.text.nullable(), at: col.timestamp }),
+    `select a.question_id, a.set_id, u.name as by, a.answered_at as at from entry_answers a left join users u on u.id = a.answered_by
+     where a.organisation_id = $1 and a.entry_id = $2`,
+    [organisationId, entryId])
+  return Object.fromEntries(rows.map((r) => [r.question_id, { setId: r.set_id, by: r.by, at: r.at }]))
+}
 
 // ---------------------------------------------------------------------------------------------
 // Assessments and their versions
 // ---------------------------------------------------------------------------------------------
 
 const COLUMNS = `a.id, a.set_id, a.set_version, a.status, a.answers, a.outcome, a.updated_at, a.submitted_by,
-  su.name as submitted_by_name, a.submitted_at, so.name as signed_off_by_name, a.signed_off_at, a.comment, a.version`
+  su.name as submitted_by_name, a.submitted_at, so.name as signed_off_by_name, a.signed_off_at, a.comment, a.version, a.changes`
 
 const assessmentRow = z.object({
   id: col.uuid, set_id: col.text, set_version: col.int, status: z.enum(ASSESSMENT_STATUSES), answers, outcome: outcome.nullable(),
   updated_at: col.timestamp, submitted_by: col.uuid.nullable(), submitted_by_name: col.text.nullable(), submitted_at: col.timestamp.nullable(),
   signed_off_by_name: col.text.nullable(), signed_off_at: col.timestamp.nullable(), comment: col.text.nullable(), version: col.int,
+  changes: z.array(outcomeChange),
 }).transform((r): StoredAssessment => ({
   id: r.id, setId: r.set_id, setVersion: r.set_version, status: r.status, answers: r.answers, outcome: r.outcome,
   updatedAt: r.updated_at, submittedBy: r.submitted_by, submittedByName: r.submitted_by_name, submittedAt: r.submitted_at,
   signedOffByName: r.signed_off_by_name, signedOffAt: r.signed_off_at, comment: r.comment, version: r.version,
+  changes: r.changes,
 }))
 
 /** An entry's assessments in set order; one set's only with `setId`; locked with `forUpdate`. */
@@ -117,20 +147,34 @@ export async function upsertAssessment(q: Queryable, a: {
        answers = excluded.answers, outcome = excluded.outcome, updated_at = now(), version = assessments.version + 1,
        submitted_by = coalesce(excluded.submitted_by, assessments.submitted_by),
        submitted_at = coalesce(excluded.submitted_at, assessments.submitted_at),
-       signed_off_by = null, signed_off_at = null
+       signed_off_by = null, signed_off_at = null, changes = '[]'::jsonb
      returning id`,
     [a.organisationId, a.entryId, a.setId, a.setVersion, a.status, JSON.stringify(a.answers), JSON.stringify(a.outcome), a.userId,
       submitted ? a.userId : null, submitted ? new Date() : null])
   return row.id
 }
 
-/** Keeps the assessment's current state as a version, with the action that led to it. */
-export const insertVersion = (q: Queryable, v: { organisationId: string; assessmentId: string; action: string; comment: string | null; actorId: string }) =>
+/** Keeps the assessment's current state as a version, with the action that led to it (and, for a re-evaluation, what changed). */
+export const insertVersion = (q: Queryable, v: {
+  organisationId: string; assessmentId: string; action: string; comment: string | null; actorId: string; change?: OutcomeChange | undefined
+}) =>
   run(q,
-    `insert into assessment_versions (organisation_id, assessment_id, version, set_version, status, action, answers, outcome, comment, actor_id)
-     select organisation_id, id, version, set_version, status, $3, answers, outcome, $4, $5 from assessments
+    `insert into assessment_versions (organisation_id, assessment_id, version, set_version, status, action, answers, outcome, comment, actor_id, change)
+     select organisation_id, id, version, set_version, status, $3, answers, outcome, $4, $5, $6 from assessments
      where id = $1 and organisation_id = $2`,
-    [v.assessmentId, v.organisationId, v.action, v.comment, v.actorId])
+    [v.assessmentId, v.organisationId, v.action, v.comment, v.actorId, v.change ? JSON.stringify(v.change) : null])
+
+/**
+ * Stores a re-evaluation: the assessment's answers brought up to date with the entry's, the fresh
+ * outcome, its status (needs review, or unchanged) and what changed, kept until the next save or sign-off.
+ */
+export const storeReEvaluation = (q: Queryable, organisationId: string, assessmentId: string,
+  r: { answers: Answers; outcome: Outcome; status: AssessmentStatus; change: OutcomeChange }) =>
+  run(q,
+    `update assessments set answers = $3, outcome = $4, status = $5, changes = changes || jsonb_build_array($6::jsonb),
+       version = version + 1, updated_at = now()
+     where id = $1 and organisation_id = $2`,
+    [assessmentId, organisationId, JSON.stringify(r.answers), JSON.stringify(r.outcome), r.status, JSON.stringify(r.change)])
 
 export const markNeedsReview = (q: Queryable, organisationId: string, assessmentId: string) =>
   run(q, "update assessments set status = 'needs_review', version = version + 1, updated_at = now() where id = $1 and organisation_id = $2",
@@ -138,7 +182,7 @@ export const markNeedsReview = (q: Queryable, organisationId: string, assessment
 
 export const markSignedOff = (q: Queryable, organisationId: string, assessmentId: string, userId: string) =>
   run(q,
-    `update assessments set status = 'signed_off', signed_off_by = $3, signed_off_at = now(), comment = null,
+    `update assessments set status = 'signed_off', signed_off_by = $3, signed_off_at = now(), comment = null, changes = '[]'::jsonb,
        version = version + 1, updated_at = now() where id = $1 and organisation_id = $2`,
     [assessmentId, organisationId, userId])
 
@@ -149,16 +193,16 @@ export const markReturned = (q: Queryable, organisationId: string, assessmentId:
 
 const versionRow = z.object({
   version: col.int, set_version: col.int, status: col.text, action: col.text, comment: col.text.nullable(), actor: col.text.nullable(),
-  at: col.timestamp, outcome: outcome.nullable(),
+  at: col.timestamp, outcome: outcome.nullable(), change: outcomeChange.nullable(),
 }).transform((r): AssessmentVersion => ({
   version: r.version, setVersion: r.set_version, status: r.status, action: r.action, comment: r.comment, actor: r.actor, at: r.at,
-  outcome: r.outcome,
+  outcome: r.outcome, change: r.change,
 }))
 
 /** Every version of an entry's assessment of a set, newest first. */
 export const versionsOf = (q: Queryable, organisationId: string, entryId: string, setId: string) =>
   many(q, versionRow,
-    `select v.version, v.set_version, v.status, v.action, v.comment, u.name as actor, v.at, v.outcome
+    `select v.version, v.set_version, v.status, v.action, v.comment, u.name as actor, v.at, v.outcome, v.change
      from assessment_versions v join assessments a on a.id = v.assessment_id
      left join users u on u.id = v.actor_id
      where a.organisation_id = $1 and a.entry_id = $2 and a.set_id = $3 order by v.id desc`,
@@ -168,38 +212,62 @@ export const versionsOf = (q: Queryable, organisationId: string, entryId: string
 // Required actions
 // ---------------------------------------------------------------------------------------------
 
+/** An action as stored: what the service turns into a RequiredAction (adding whether it needs an owner). */
+export type StoredAction = Omit<RequiredAction, 'ownerRequired'>
+
+const sourceJson = z.object({ setId: col.text, ruleId: col.text, reason: col.text, source: col.text })
 const actionRow = z.object({
-  id: col.uuid, set_id: col.text, level: z.enum(ACTION_LEVELS), text: col.text, reason: col.text, source: col.text,
-  status: z.enum(ACTION_STATUSES), owner: col.text.nullable(), due_date: col.date.nullable(),
-}).transform((r): RequiredAction => ({
-  id: r.id, setId: r.set_id, level: r.level, text: r.text, reason: r.reason, source: r.source, status: r.status, owner: r.owner,
-  dueDate: r.due_date,
+  id: col.uuid, action_key: col.text, level: z.enum(ACTION_LEVELS), text: col.text, status: z.enum(ACTION_STATUSES),
+  owner: col.text.nullable(), due_date: col.date.nullable(), sources: z.array(sourceJson),
+}).transform((r): StoredAction => ({
+  id: r.id, key: r.action_key, level: r.level, text: r.text, sources: r.sources, status: r.status, owner: r.owner, dueDate: r.due_date,
 }))
 
-/** The entry's current required actions, MUST before SHOULD before COULD. */
-export const currentActions = (q: Queryable, organisationId: string, entryId: string) =>
+const ACTION_COLUMNS = `a.id, a.action_key, a.level, a.text, a.status, a.owner, a.due_date,
+  coalesce((select json_agg(json_build_object('setId', s.set_id, 'ruleId', s.rule_id, 'reason', s.reason, 'source', s.source)
+    order by s.set_id, s.rule_id) from entry_action_sources s where s.action_id = a.id), '[]'::json) as sources`
+
+/** The entry's current required actions (those a rule still asks for), MUST before SHOULD before COULD; locked with `forUpdate`. */
+export const currentActions = (q: Queryable, organisationId: string, entryId: string, options: { forUpdate?: boolean } = {}) =>
   many(q, actionRow,
-    `select id, set_id, level, text, reason, source, status, owner, due_date from entry_actions
-     where organisation_id = $1 and entry_id = $2 and current
-     order by case level when 'MUST' then 0 when 'SHOULD' then 1 else 2 end, set_id, text`,
+    `select ${ACTION_COLUMNS} from entry_actions a
+     where a.organisation_id = $1 and a.entry_id = $2 and a.current
+     order by case a.level when 'MUST' then 0 when 'SHOULD' then 1 else 2 end, a.text, a.id
+     ${options.forUpdate ? 'for update of a' : ''}`,
     [organisationId, entryId])
 
-/** Marks every action a set asked for as no longer current (before the set's outcome re-adds its own). */
-export const retireActions = (q: Queryable, organisationId: string, entryId: string, setId: string) =>
-  run(q, 'update entry_actions set current = false where organisation_id = $1 and entry_id = $2 and set_id = $3',
-    [organisationId, entryId, setId])
-
-/** Adds an action a rule asks for, or makes it current again keeping its owner, due date and status. */
-export const upsertAction = (q: Queryable, a: {
-  organisationId: string; entryId: string; setId: string; userId: string
-  action: Outcome['actions'][number]
-}) =>
-  run(q,
-    `insert into entry_actions (organisation_id, entry_id, set_id, rule_id, level, text, reason, source, updated_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     on conflict (entry_id, set_id, rule_id, text) do update set current = true, level = excluded.level,
-       reason = excluded.reason, source = excluded.source`,
-    [a.organisationId, a.entryId, a.setId, a.action.ruleId, a.action.level, a.action.text, a.action.reason, a.action.source, a.userId])
+/**
+ * Makes the entry's actions say what one set's outcome asks for now: that set's sources are
+ * replaced by `wanted`'s (an action is added, or made current again keeping its owner, due date
+ * and status), and an action stays current while any source, from any set, still asks for it.
+ */
+export async function syncActionSources(q: Queryable, a: {
+  organisationId: string; entryId: string; setId: string; userId: string; wanted: readonly WantedAction[]
+}): Promise<void> {
+  await run(q,
+    `delete from entry_action_sources s using entry_actions a
+     where s.action_id = a.id and a.organisation_id = $1 and a.entry_id = $2 and s.set_id = $3`,
+    [a.organisationId, a.entryId, a.setId])
+  for (const action of a.wanted) {
+    const row = await one(q, z.object({ id: col.uuid }),
+      `insert into entry_actions (organisation_id, entry_id, action_key, level, text, updated_by)
+       values ($1, $2, $3, $4, $5, $6)
+       on conflict (entry_id, action_key) do update set level = excluded.level, text = excluded.text, current = true
+       returning id`,
+      [a.organisationId, a.entryId, action.key, action.level, action.text, a.userId])
+    for (const source of action.sources) {
+      await run(q,
+        `insert into entry_action_sources (action_id, organisation_id, set_id, rule_id, reason, source)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (action_id, set_id, rule_id) do update set reason = excluded.reason, source = excluded.source`,
+        [row.id, a.organisationId, source.setId, source.ruleId, source.reason, source.source])
+    }
+  }
+  await run(q,
+    `update entry_actions a set current = exists (select 1 from entry_action_sources s where s.action_id = a.id)
+     where a.organisation_id = $1 and a.entry_id = $2`,
+    [a.organisationId, a.entryId])
+}
 
 /** Sets an action's status, owner and due date; returns its text, or null if the entry has no such action. */
 export async function updateAction(

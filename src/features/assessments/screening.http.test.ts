@@ -22,14 +22,15 @@ const answersOf = (entry: RegisterEntry) => t.services.assessments.answersFor(te
 describe('screening', () => {
   test('the form is prefilled from the register entry', async () => {
     const entry = await makeEntry(t, team, { personalData: true, decisionRole: 'informs', stage: 'under_assessment' })
-    const res = await contributor.get(`/register/${entry.id}/assessments/screening`)
+    // Each section of the screening is a page of its own.
+    const section = (e: RegisterEntry, id: string) => contributor.get(`/register/${e.id}/assessments/screening/sections/${id}`)
+    const res = await section(entry, 'personal_data')
     assert.equal(res.statusCode, 200)
     assert.match(res.body, /name="q_personal_data" type="radio" value="yes" checked/)
-    assert.match(res.body, /name="q_decision_role" type="radio" value="informs" checked/)
+    assert.match((await section(entry, 'people_and_decisions')).body, /name="q_decision_role" type="radio" value="informs" checked/)
     const other = await makeEntry(t, team, { personalData: false, decisionRole: 'automates', stage: 'under_assessment' })
-    const res2 = await contributor.get(`/register/${other.id}/assessments/screening`)
-    assert.match(res2.body, /name="q_personal_data" type="radio" value="no" checked/)
-    assert.match(res2.body, /name="q_decision_role" type="radio" value="automates" checked/)
+    assert.match((await section(other, 'personal_data')).body, /name="q_personal_data" type="radio" value="no" checked/)
+    assert.match((await section(other, 'people_and_decisions')).body, /name="q_decision_role" type="radio" value="automates" checked/)
   })
 
   test('a complete screening derives the tier and flags, stores each answer once and audits it', async () => {

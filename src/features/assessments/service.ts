@@ -8,19 +8,30 @@ import { RISK_TIERS, type RegisterEntry, type RiskTier } from '../register/model
 import type { RegisterService } from '../register/service.ts'
 import type { QuestionSetCatalogue } from './catalogue.ts'
 import {
-  type Answers, atrsFieldsFromAnswers, evaluate, isAsked, missingRequired, type Outcome, parseAnswers, setApplies,
+  type Answers, answerText, type AnswerValue, appliesBecause, type AppliesReason, atrsFieldsFromAnswers, evaluate, inconsistencies, isAnswered,
+  missingRequired, type Outcome, parseAnswers, sameOutcome, setApplies,
 } from './engine.ts'
 import {
-  type ActionPatch, type AssessmentStatus, AssessmentRefused, AWAITING_SIGN_OFF, COUNTED, SCREENING, StaleAssessmentError,
-  type StoredAssessment,
+  type ActionEdit, actionErrorKey, type ActionPatch, actionPatchInput, actionsAskedFor, type ActionsUpdateResult, needsOwner, type RequiredAction,
+  type AssessmentStatus, AssessmentRefused, AWAITING_SIGN_OFF, type Conclusion, COUNTED, mustResubmit, type OutcomeChange,
+  SCREENING, StaleAssessmentError, type StoredAssessment,
 } from './model.ts'
-import { allQuestions, type QuestionSet } from './questionSet/schema.ts'
+import { allQuestions, type Question, type QuestionSet } from './questionSet/schema.ts'
 import * as repo from './repository.ts'
 import { riskRegister, risksToText } from './risks.ts'
 
 export {
   type AssessmentStatus, AssessmentRefused, COUNTED, SCREENING, StaleAssessmentError, type StoredAssessment,
 } from './model.ts'
+
+/**
+ * What the entry keeps on file for an answer someone cleared where the register offers one: a
+ * blank, which no rule counts as an answer and which stops the register's value standing in for it.
+ */
+export const CLEARED = ''
+
+/** Where an answer came from when the register entry's own fields gave it (no set has this id). */
+const REGISTER_SOURCE = 'register'
 
 /** Facts the register already holds, offered as answers until someone answers for themselves. */
 function answersFromRegister(entry: RegisterEntry): Answers {
@@ -33,6 +44,43 @@ function answersFromRegister(entry: RegisterEntry): Answers {
     supplier_involved: entry.supplier !== null,
     supplier_name: entry.supplier ?? undefined,
   }
+}
+
+/**
+ * Every answer the entry has, wherever it was given: the stored answers, and the register entry's
+ * own fields for the facts nobody has answered yet.
+ */
+export function mergedAnswers(entry: RegisterEntry, stored: Answers): Answers {
+  const merged: Answers = { ...stored }
+  for (const [id, value] of Object.entries(answersFromRegister(entry))) {
+    if (value !== undefined && merged[id] === undefined) merged[id] = value
+  }
+  return merged
+}
+
+/**
+ * The input for a set, with each of its questions the input leaves out (no key at all: a field
+ * sent blank is a cleared answer) taken from the answers the entry already has.
+ */
+export function withKnownAnswers(set: QuestionSet, raw: Record<string, unknown>, known: Answers): Record<string, unknown> {
+  const given: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+  Object.assign(given, raw)
+  for (const q of allQuestions(set)) {
+    if (!Object.hasOwn(raw, q.id) && known[q.id] !== undefined) given[q.id] = known[q.id]
+  }
+  return given
+}
+
+/** Where an answer a set's need rests on was given: on the register entry, or in a set. */
+export type AnswerWhere = { kind: 'register' } | { kind: 'set'; setId: string; title: string } | { kind: 'unknown' }
+
+/** A set of the entry's, whether it is needed and because of which answers (for the set list). */
+export interface SetNeed {
+  set: QuestionSet
+  assessment: StoredAssessment | null
+  applies: boolean
+  /** The answers that make it needed, each with where it was given (empty: needed for every entry, or not needed). */
+  because: (AppliesReason & { where: AnswerWhere })[]
 }
 
 export type SaveResult =
@@ -49,6 +97,8 @@ export type AnswersChangedHook = (tx: Queryable, user: CurrentUser, entryId: str
  */
 export function checkAnswers(set: QuestionSet, raw: Record<string, unknown>, intent: 'save' | 'submit') {
   const { answers, errors } = parseAnswers(set, raw)
+  // Answers that contradict each other under the set's consistency checks, on each question involved.
+  for (const [id, message] of Object.entries(inconsistencies(set, answers))) errors[id] ??= message
   if (intent === 'submit') {
     const byId = new Map(allQuestions(set).map((q) => [q.id, q]))
     for (const id of missingRequired(set, answers)) errors[id] ??= t('assessments.errors.required', { question: byId.get(id)?.text ?? id })
@@ -78,6 +128,11 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
 
   // The lifecycle's "screened" fact: a screening with an outcome that still counts.
   register.extensions.provideFacts(async (q, organisationId, entryId) => ({ screened: await repo.isScreened(q, organisationId, entryId) }))
+  // The lifecycle's "open MUST actions" fact: what stands between the entry and pilot or live.
+  register.extensions.provideFacts(async (q, organisationId, entryId) => ({
+    openMustActions: (await repo.currentActions(q, organisationId, entryId))
+      .filter((a) => a.level === 'MUST' && a.status === 'open').map((a) => ({ id: a.id, text: a.text })),
+  }))
 
   const audit = (tx: Queryable, user: CurrentUser, entryId: string, action: string, from: string | null, to: string | null) =>
     recordAudit(tx, {
@@ -85,8 +140,43 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
       action, changes: { assessment: { from, to } },
     })
 
-  const writeVersion = (tx: Queryable, user: CurrentUser, assessmentId: string, action: string, comment: string | null = null) =>
-    repo.insertVersion(tx, { organisationId: user.organisationId, assessmentId, action, comment, actorId: user.id })
+  const writeVersion = (tx: Queryable, user: CurrentUser, assessmentId: string, action: string, comment: string | null = null,
+    change?: OutcomeChange) =>
+    repo.insertVersion(tx, { organisationId: user.organisationId, assessmentId, action, comment, actorId: user.id, change })
+
+  /** Every question any set asks, by id (for the words of a shared question a set's appliesWhen names but does not ask). */
+  const anyQuestion = new Map<string, Question>()
+  for (const set of sets.all()) for (const q of allQuestions(set)) if (!anyQuestion.has(q.id)) anyQuestion.set(q.id, q)
+  const shownAnswer = (question: Question | undefined, value: AnswerValue | undefined): string | null =>
+    !isAnswered(value) ? null : question ? answerText(question, value as AnswerValue) : JSON.stringify(value)
+
+  /**
+   * An edit to the register entry's own fields (personal data, supplier, purpose…) is the newest
+   * statement of those facts: each answer it gives that changed replaces the entry's stored answer,
+   * and every assessment that uses it is evaluated again, in the register's transaction.
+   */
+  register.extensions.onEntryUpdated(async (tx, user, before, after) => {
+    const was = answersFromRegister(before)
+    const now = answersFromRegister(after)
+    const stored = await repo.entryAnswers(tx, user.organisationId, after.id)
+    const changed: string[] = []
+    for (const id of new Set([...Object.keys(was), ...Object.keys(now)])) {
+      if (JSON.stringify(was[id]) === JSON.stringify(now[id])) continue
+      const value = now[id]
+      if (value === undefined) {
+        if (stored[id] === undefined) continue
+        await repo.deleteAnswer(tx, user.organisationId, after.id, id)
+      } else {
+        if (JSON.stringify(stored[id]) === JSON.stringify(value)) continue
+        await repo.upsertAnswer(tx, { organisationId: user.organisationId, entryId: after.id, questionId: id, value, userId: user.id, setId: REGISTER_SOURCE })
+      }
+      changed.push(id)
+    }
+    if (!changed.length) return
+    await reEvaluateOthers(tx, user, after.id, { id: REGISTER_SOURCE, title: t('assessments.change.registerEntry') }, changed)
+    await refreshTier(tx, user, after.id)
+    await notifyListeners(tx, user, after.id)
+  })
 
   // --- The steps of a save, in the order save() runs them, each inside the one transaction. ---
 
@@ -101,20 +191,29 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
   }
 
   /**
-   * Stores the set's answers once per entry: a changed answer is written, an answer to a question
-   * no longer asked is removed. Returns the ids of the questions whose answer changed.
+   * Stores the set's answers once per entry: a changed answer is written, an answer cleared or to a
+   * question no longer asked is removed. Returns the ids of the questions whose answer changed.
    */
-  async function storeChangedAnswers(tx: Queryable, user: CurrentUser, entryId: string, set: QuestionSet, answers: Answers): Promise<string[]> {
+  async function storeChangedAnswers(tx: Queryable, user: CurrentUser, entry: RegisterEntry, set: QuestionSet, answers: Answers): Promise<string[]> {
+    const entryId = entry.id
     const before = await repo.entryAnswers(tx, user.organisationId, entryId)
+    const offered = answersFromRegister(entry)
     const changed: string[] = []
     for (const q of allQuestions(set)) {
       const value = answers[q.id]
-      if (value === undefined && before[q.id] !== undefined && !isAsked(set, q.id, answers)) {
+      if (value === undefined && offered[q.id] !== undefined) {
+        // Cleared where the register offers an answer: kept on file as blank, so the register's
+        // value does not come back in its place (what the person sees is what they saved).
+        if (before[q.id] === CLEARED) continue
+        changed.push(q.id)
+        await repo.upsertAnswer(tx, { organisationId: user.organisationId, entryId, questionId: q.id, value: CLEARED, userId: user.id, setId: set.id })
+      } else if (value === undefined && before[q.id] !== undefined) {
+        // Left blank on purpose, or no longer asked: the entry no longer has that answer.
         changed.push(q.id)
         await repo.deleteAnswer(tx, user.organisationId, entryId, q.id)
       } else if (value !== undefined && JSON.stringify(value) !== JSON.stringify(before[q.id])) {
         changed.push(q.id)
-        await repo.upsertAnswer(tx, { organisationId: user.organisationId, entryId, questionId: q.id, value, userId: user.id })
+        await repo.upsertAnswer(tx, { organisationId: user.organisationId, entryId, questionId: q.id, value, userId: user.id, setId: set.id })
       }
     }
     return changed
@@ -129,26 +228,129 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
     await writeVersion(tx, user, id, saved.status === 'submitted' ? 'submitted' : 'saved')
   }
 
-  /** Other sets that were signed off on answers that have now changed need a fresh look. */
-  async function markOthersForReview(tx: Queryable, user: CurrentUser, entryId: string, set: QuestionSet, changed: string[]) {
+  /**
+   * Every other assessment of the entry that uses an answer that changed is evaluated again, now:
+   * its answers brought up to date with the entry's, its outcome worked out afresh and its actions
+   * kept in step. A submitted or signed-off one whose conclusion changed (or a signed-off one
+   * whose answers moved) needs review, with what changed recorded; a draft's outcome is refreshed.
+   */
+  async function reEvaluateOthers(tx: Queryable, user: CurrentUser, entryId: string, set: Pick<QuestionSet, 'id' | 'title'>, changed: string[]) {
     if (!changed.length) return
-    const others = (await repo.assessmentsOf(tx, user.organisationId, entryId, { forUpdate: true }))
-      .filter((a) => a.setId !== set.id && a.status === 'signed_off')
+    const now = await repo.entryAnswers(tx, user.organisationId, entryId)
+    const others = (await repo.assessmentsOf(tx, user.organisationId, entryId, { forUpdate: true })).filter((a) => a.setId !== set.id)
     for (const other of others) {
-      const used = answersUsedBy(sets.get(other.setId, other.setVersion), changed)
+      const otherSet = sets.get(other.setId, other.setVersion)
+      const used = answersUsedBy(otherSet, changed)
       if (!used.length) continue
-      await repo.markNeedsReview(tx, user.organisationId, other.id)
-      await writeVersion(tx, user, other.id, 'marked_for_review', used.join(', '))
-      await audit(tx, user, entryId, 'assessment_needs_review', `${other.setId}: signed off`, `needs review (${used.join(', ')})`)
+      if (!otherSet) {
+        // A set version no longer on file cannot be evaluated again: a sign-off that used the answers needs a fresh look.
+        if (other.status !== 'signed_off') continue
+        await repo.markNeedsReview(tx, user.organisationId, other.id)
+        await writeVersion(tx, user, other.id, 'marked_for_review', used.join(', '))
+        await audit(tx, user, entryId, 'assessment_needs_review', `${other.setId}: signed off`, `needs review (${used.join(', ')})`)
+        continue
+      }
+      const answers: Answers = { ...other.answers }
+      for (const id of used) {
+        if (now[id] === undefined || now[id] === CLEARED) delete answers[id]
+        else answers[id] = now[id]
+      }
+      const moved = used.filter((id) => JSON.stringify(other.answers[id]) !== JSON.stringify(answers[id]))
+      if (!moved.length) continue
+      const outcome = evaluate(otherSet, answers)
+      const outcomeChanged = other.outcome === null || !sameOutcome(other.outcome, outcome)
+      const counted = COUNTED.includes(other.status)
+      const status: AssessmentStatus = counted && (outcomeChanged || other.status === 'signed_off') ? 'needs_review' : other.status
+      const byId = new Map(allQuestions(otherSet).map((q) => [q.id, q]))
+      const conclusion = (o: Outcome, st: AssessmentStatus): Conclusion => ({ tier: o.tier, flags: o.flags.map((f) => f.label), status: st })
+      const change: OutcomeChange = {
+        at: new Date().toISOString(),
+        by: user.name,
+        inSet: { id: set.id, title: set.title },
+        answers: moved.map((id) => ({
+          questionId: id, text: byId.get(id)?.text ?? id,
+          from: shownAnswer(byId.get(id), other.answers[id]), to: shownAnswer(byId.get(id), answers[id]),
+        })),
+        from: other.outcome ? conclusion(other.outcome, other.status) : null,
+        to: conclusion(outcome, status),
+        outcomeChanged,
+      }
+      await repo.storeReEvaluation(tx, user.organisationId, other.id, { answers, outcome, status, change })
+      const marked = status === 'needs_review' && other.status !== 'needs_review'
+      await writeVersion(tx, user, other.id, marked ? 'marked_for_review' : 're_evaluated', moved.join(', '), change)
+      if (outcomeChanged) await syncRequiredActions(tx, user, entryId, otherSet, outcome)
+      const summary = (o: Outcome | null) => (o ? `${o.tier}; ${o.flags.map((f) => f.id).join(', ') || '-'}` : '-')
+      await audit(tx, user, entryId, marked ? 'assessment_needs_review' : 'assessment_re_evaluated',
+        `${other.setId}: ${other.status}, ${summary(other.outcome)}`, `${other.setId}: ${status}, ${summary(outcome)} (${moved.join(', ')})`)
     }
   }
 
-  /** Keeps the entry's required actions in step with what the set's rules now require, keeping owners and dates. */
-  async function syncRequiredActions(tx: Queryable, user: CurrentUser, entryId: string, setId: string, outcome: Outcome) {
-    await repo.retireActions(tx, user.organisationId, entryId, setId)
-    for (const action of outcome.actions) {
-      await repo.upsertAction(tx, { organisationId: user.organisationId, entryId, setId, userId: user.id, action })
-    }
+  /**
+   * Keeps the entry's required actions in step with what the set's rules now require: the set's
+   * sources are replaced, an action stays current while any source (from any set) asks for it,
+   * and owners, due dates and statuses are kept.
+   */
+  async function syncRequiredActions(tx: Queryable, user: CurrentUser, entryId: string, set: QuestionSet, outcome: Outcome) {
+    await repo.syncActionSources(tx, {
+      organisationId: user.organisationId, entryId, setId: set.id, userId: user.id, wanted: actionsAskedFor(set, outcome),
+    })
+  }
+
+  /** Whether any set an action comes from wants an owner named before it is done. */
+  const withOwnerRule = (action: repo.StoredAction): RequiredAction => ({
+    ...action,
+    ownerRequired: action.sources.some((s) => {
+      try {
+        return sets.latest(s.setId).actionsNeedOwner === true
+      } catch {
+        return false
+      }
+    }),
+  })
+
+  /**
+   * Checks and applies many action edits in one transaction: every edit is checked (status, owner
+   * no longer than allowed, a real due date, an owner when a source set needs one before done);
+   * with any error nothing is changed and the errors, keyed `actions[<id>].<field>`, are returned.
+   * An id that is not a current action of the entry is a 404.
+   */
+  async function applyActionEdits(user: CurrentUser, entryId: string, edits: readonly ActionEdit[]): Promise<ActionsUpdateResult> {
+    return db.transaction(async (tx) => {
+      await register.getForUpdate(tx, user, entryId)
+      const current = new Map((await repo.currentActions(tx, user.organisationId, entryId, { forUpdate: true })).map((a) => [a.id, withOwnerRule(a)]))
+      const errors: Record<string, string> = {}
+      const patches: { action: RequiredAction; patch: ActionPatch }[] = []
+      for (const edit of edits) {
+        const action = typeof edit.id === 'string' ? current.get(edit.id) : undefined
+        if (!action) throw notFound()
+        const parsed = actionPatchInput.safeParse({ status: edit.status, owner: edit.owner, dueDate: edit.dueDate })
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) {
+            const field = issue.path[0]
+            if (field === 'status' || field === 'owner' || field === 'dueDate') errors[actionErrorKey(action.id, field)] ??= t(issue.message)
+          }
+          continue
+        }
+        if (needsOwner(parsed.data, action.ownerRequired)) {
+          errors[actionErrorKey(action.id, 'owner')] = t('assessments.errors.ownerRequired', { text: action.text })
+          continue
+        }
+        patches.push({ action, patch: parsed.data })
+      }
+      if (Object.keys(errors).length) return { ok: false, errors }
+      let updated = 0
+      for (const { action, patch } of patches) {
+        if (action.status === patch.status && action.owner === patch.owner && action.dueDate === patch.dueDate) continue
+        await repo.updateAction(tx, user.organisationId, entryId, action.id, patch, user.id)
+        await recordAudit(tx, {
+          organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entryId,
+          action: 'action_updated',
+          changes: { action: { from: `${action.text} (${action.status}; ${action.owner ?? '-'}; ${action.dueDate ?? '-'})`, to: `${patch.status}; ${patch.owner ?? '-'}; ${patch.dueDate ?? '-'}` } },
+        })
+        updated += 1
+      }
+      return { ok: true, updated }
+    })
   }
 
   const auditSave = (tx: Queryable, user: CurrentUser, entryId: string, set: QuestionSet, outcome: Outcome, status: AssessmentStatus) =>
@@ -190,8 +392,49 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
       }
     },
     allSets: (): QuestionSet[] => sets.all(),
-    /** Whether the entry's answers so far say this set is needed. */
+    /** Whether the entry's answers so far say this set is needed (pass mergedAnswers: the register's facts count). */
     applies: (set: QuestionSet, answers: Answers): boolean => setApplies(set, answers),
+
+    /** Every answer the entry has, wherever given, with the register entry's own fields for what nobody answered. */
+    async allAnswersFor(user: CurrentUser, entry: RegisterEntry, q: Queryable = db): Promise<Answers> {
+      return mergedAnswers(entry, await repo.entryAnswers(q, user.organisationId, entry.id))
+    },
+
+    /**
+     * Each set, in order, with the entry's assessment of it, whether it is needed on every answer
+     * the entry has (the register's own fields included), and the answers that make it needed,
+     * each with where it was given.
+     */
+    async needOf(user: CurrentUser, entry: RegisterEntry, setId: string): Promise<SetNeed> {
+      const need = (await service.needs(user, entry)).find((n) => n.set.id === setId)
+      if (!need) throw notFound()
+      return need
+    },
+
+    async needs(user: CurrentUser, entry: RegisterEntry): Promise<SetNeed[]> {
+      const [stored, sources, assessments] = await Promise.all([
+        repo.entryAnswers(db, user.organisationId, entry.id),
+        repo.answerSources(db, user.organisationId, entry.id),
+        repo.assessmentsOf(db, user.organisationId, entry.id),
+      ])
+      const answers = mergedAnswers(entry, stored)
+      const bySet = new Map(assessments.map((a) => [a.setId, a]))
+      const where = (id: string): AnswerWhere => {
+        if (stored[id] === undefined) return { kind: 'register' }
+        const setId = sources[id]?.setId
+        if (setId === REGISTER_SOURCE) return { kind: 'register' }
+        if (!setId) return { kind: 'unknown' }
+        const title = sets.all().find((s) => s.id === setId)?.title ?? setId
+        return { kind: 'set', setId, title }
+      }
+      return sets.all().map((set) => {
+        const applies = setApplies(set, answers)
+        return {
+          set, assessment: bySet.get(set.id) ?? null, applies,
+          because: applies ? appliesBecause(set, answers, (id) => anyQuestion.get(id)).map((r) => ({ ...r, where: where(r.questionId) })) : [],
+        }
+      })
+    },
 
     /**
      * ATRS field text an entry's assessments give: each linked question's answer (first set in
@@ -251,22 +494,27 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
       expectedVersion?: number,
     ): Promise<SaveResult> {
       const set = service.setNamed(setId)
-      const { answers, errors } = checkAnswers(set, raw, intent)
-      if (Object.keys(errors).length) return { ok: false, errors, answers }
-      const outcome = evaluate(set, answers)
       const status: AssessmentStatus = intent === 'submit' ? 'submitted' : 'draft'
 
-      await db.transaction(async (tx) => {
+      return db.transaction(async (tx): Promise<SaveResult> => {
+        // A question the input leaves out keeps the answer the entry has (given in any set), as the
+        // form shows it: the set's answers are the entry's answers.
+        // The register entry's own fields count too, as the form and the set's need show them.
+        const locked = await register.getForUpdate(tx, user, entryId)
+        const known = mergedAnswers(locked, await repo.entryAnswers(tx, user.organisationId, entryId))
+        const { answers, errors } = checkAnswers(set, withKnownAnswers(set, raw, known), intent)
+        if (Object.keys(errors).length) return { ok: false, errors, answers }
+        const outcome = evaluate(set, answers)
         const entry = await lockEntryAndCheckVersion(tx, user, entryId, set, expectedVersion)
-        const changed = await storeChangedAnswers(tx, user, entry.id, set, answers)
+        const changed = await storeChangedAnswers(tx, user, entry, set, answers)
         await storeAssessment(tx, user, entry.id, set, { status, answers, outcome })
-        await markOthersForReview(tx, user, entry.id, set, changed)
-        await syncRequiredActions(tx, user, entry.id, set.id, outcome)
+        await reEvaluateOthers(tx, user, entry.id, set, changed)
+        await syncRequiredActions(tx, user, entry.id, set, outcome)
         await auditSave(tx, user, entry.id, set, outcome, status)
         await refreshTier(tx, user, entry.id)
         await notifyListeners(tx, user, entry.id)
+        return { ok: true, outcome, status }
       })
-      return { ok: true, outcome, status }
     },
 
     /** Submits a complete screening in one step (the short form on every entry). */
@@ -279,6 +527,8 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
       await db.transaction(async (tx) => {
         const a = await awaitingSignOff(tx, user, entryId, setId)
         if (a.submittedBy === user.id) throw new AssessmentRefused('assessments.errors.ownSignOff')
+        // A conclusion that changed after submission is checked by its author before anyone signs it off.
+        if (mustResubmit(a)) throw new AssessmentRefused('assessments.errors.resubmitFirst')
         await repo.markSignedOff(tx, user.organisationId, a.id, user.id)
         await writeVersion(tx, user, a.id, 'signed_off')
         await audit(tx, user, entryId, 'assessment_signed_off', a.status, `${setId}: signed off`)
@@ -301,18 +551,26 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
     /** Every assessment of an entry, for the results page. */
     all: (user: CurrentUser, entryId: string) => repo.assessmentsOf(db, user.organisationId, entryId),
 
-    actionsFor: (user: CurrentUser, entryId: string) => repo.currentActions(db, user.organisationId, entryId),
-
-    async updateAction(user: CurrentUser, entryId: string, actionId: string, patch: ActionPatch) {
-      await db.transaction(async (tx) => {
-        const text = await repo.updateAction(tx, user.organisationId, entryId, actionId, patch, user.id)
-        if (text === null) throw notFound()
-        await recordAudit(tx, {
-          organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entryId,
-          action: 'action_updated', changes: { action: { from: text, to: `${patch.status}; ${patch.owner ?? '-'}; ${patch.dueDate ?? '-'}` } },
-        })
-      })
+    /** The entry's current required actions, one per action key, each with every rule that asks for it. */
+    async actionsFor(user: CurrentUser, entryId: string, q: Queryable = db): Promise<RequiredAction[]> {
+      return (await repo.currentActions(q, user.organisationId, entryId)).map(withOwnerRule)
     },
+
+    /** The entry's current MUST actions still open (what stands between it and pilot or live). Pass `q` inside a transaction. */
+    async openMustActions(user: CurrentUser, entryId: string, q: Queryable = db): Promise<RequiredAction[]> {
+      return (await service.actionsFor(user, entryId, q)).filter((a) => a.level === 'MUST' && a.status === 'open')
+    },
+
+    /**
+     * One action's new status, owner and due date (the single-action form). Same checks as
+     * updateActions; returns its result.
+     */
+    updateAction(user: CurrentUser, entryId: string, actionId: string, patch: ActionPatch): Promise<ActionsUpdateResult> {
+      return applyActionEdits(user, entryId, [{ id: actionId, ...patch }])
+    },
+
+    /** Many actions' status, owner and due date in one transaction: all changed, or none with field errors. */
+    updateActions: applyActionEdits,
   }
   return service
 }

@@ -33,6 +33,11 @@ export const decisionInput = z
     // become the entry's next review date and the review would never be due.
     reviewDate: isoDate.refine((s) => s > todayIso(), 'board.errors.reviewDatePast').nullish().transform((s) => s ?? null),
     conditions: z.array(z.string().trim().min(1).max(1000, 'register.errors.tooLong')).max(50).default([]),
+    /** Open MUST actions (their ids) the board accepts leaving open: each becomes a condition waived with `acceptanceReason`. */
+    acceptedActions: z.array(z.string({ error: 'board.errors.acceptedActions' }), { error: 'board.errors.acceptedActions' })
+      .max(100, 'board.errors.acceptedActions').default([]),
+    acceptanceReason: z.string({ error: 'board.errors.acceptanceReason' }).trim().max(10000, 'register.errors.tooLong').nullish()
+      .transform((s) => (s ? s : null)),
   })
   // Cross-field rules run even when another field is wrong, so the form shows every problem at once.
   .refine((d) => d.outcome !== 'approve_with_conditions' || (Array.isArray(d.conditions) && d.conditions.length > 0), {
@@ -41,7 +46,17 @@ export const decisionInput = z
   .refine((d) => !(d.outcome === 'approve' || d.outcome === 'approve_with_conditions') || Boolean(d.reviewDate), {
     path: ['reviewDate'], message: 'board.errors.reviewDateRequired', when: () => true,
   })
-export type DecisionInput = z.output<typeof decisionInput>
+  // Accepting open actions is part of an approval, and always says why.
+  .refine((d) => !Array.isArray(d.acceptedActions) || !d.acceptedActions.length || d.outcome === 'approve' || d.outcome === 'approve_with_conditions', {
+    path: ['acceptedActions'], message: 'board.errors.acceptOnlyApproving', when: () => true,
+  })
+  .refine((d) => !Array.isArray(d.acceptedActions) || !d.acceptedActions.length || Boolean(d.acceptanceReason), {
+    path: ['acceptanceReason'], message: 'board.errors.acceptanceReason', when: () => true,
+  })
+type ParsedDecision = z.output<typeof decisionInput>
+/** A decision to record; without `acceptedActions` it accepts no open action. */
+export type DecisionInput = Omit<ParsedDecision, 'acceptedActions' | 'acceptanceReason'>
+  & Partial<Pick<ParsedDecision, 'acceptedActions' | 'acceptanceReason'>>
 
 // ---- Separation of duties -------------------------------------------------------------------
 
@@ -81,6 +96,10 @@ export interface Condition {
   /** Closed by someone with a stake in the entry, as the organisation's setting allows. */
   separationRelaxed: boolean
   closerStakes: Stake[]
+  /** The required action the board accepted leaving open (such a condition is waived when recorded). */
+  actionId: string | null
+  /** Why it was waived (always given when the board accepts an open action). */
+  waiverReason: string | null
 }
 
 export interface Decision {

@@ -15,6 +15,8 @@ const conditionJson = z.object({
   closed_at: z.string().nullable(),
   separation_relaxed: col.bool,
   closer_stakes: stakes,
+  action_id: col.uuid.nullable(),
+  waiver_reason: col.text.nullable(),
 })
 
 const decisionRow = z.object({
@@ -32,23 +34,30 @@ const decisionRow = z.object({
   decidedAt: r.decided_at, separationRelaxed: r.separation_relaxed, deciderStakes: r.decider_stakes,
   conditions: r.conditions.map((c) => ({
     id: c.id, text: c.text, status: c.status, closedAt: c.closed_at ? new Date(c.closed_at) : null,
-    separationRelaxed: c.separation_relaxed, closerStakes: c.closer_stakes,
+    separationRelaxed: c.separation_relaxed, closerStakes: c.closer_stakes, actionId: c.action_id, waiverReason: c.waiver_reason,
   })),
 }))
 
-/** The lifecycle's "approved" (the latest decision approves) and "open conditions" facts. */
+/**
+ * The lifecycle's "approved" (the latest decision approves), "open conditions" and "actions the
+ * board accepted leaving open" (by the latest decision, if it approves) facts.
+ */
 export async function lifecycleFacts(
   q: Queryable, organisationId: string, entryId: string, approving: readonly DecisionOutcome[],
-): Promise<{ approved: boolean; openConditions: number }> {
-  const row = await one(q, z.object({ approved: col.bool, open_conditions: col.int }),
-    `select
-       coalesce((select d.outcome = any($3::text[]) from decisions d
-                 where d.entry_id = $2 and d.organisation_id = $1
-                 order by d.decided_at desc, d.id desc limit 1), false) as approved,
+): Promise<{ approved: boolean; openConditions: number; acceptedOpenActions: string[] }> {
+  const row = await one(q, z.object({ approved: col.bool, open_conditions: col.int, accepted: z.array(col.uuid) }),
+    `with latest as (
+       select d.id, d.outcome = any($3::text[]) as approving from decisions d
+       where d.entry_id = $2 and d.organisation_id = $1
+       order by d.decided_at desc, d.id desc limit 1)
+     select
+       coalesce((select approving from latest), false) as approved,
        (select count(*)::int from decision_conditions c
-         where c.entry_id = $2 and c.organisation_id = $1 and c.status = 'open') as open_conditions`,
+         where c.entry_id = $2 and c.organisation_id = $1 and c.status = 'open') as open_conditions,
+       coalesce((select array_agg(c.action_id order by c.action_id) from decision_conditions c join latest l on l.id = c.decision_id
+         where l.approving and c.organisation_id = $1 and c.action_id is not null and c.status = 'waived'), '{}'::uuid[]) as accepted`,
     [organisationId, entryId, approving])
-  return { approved: row.approved, openConditions: row.open_conditions }
+  return { approved: row.approved, openConditions: row.open_conditions, acceptedOpenActions: row.accepted }
 }
 
 /** An entry's decisions, newest first, each with its conditions. */
@@ -56,7 +65,8 @@ export const listDecisions = (q: Queryable, organisationId: string, entryId: str
   many(q, decisionRow,
     `select d.id, d.outcome, d.rationale, d.review_date, u.name as decided_by, d.decided_at, d.separation_relaxed, d.decider_stakes,
        coalesce((select json_agg(json_build_object('id', c.id, 'text', c.text, 'status', c.status, 'closed_at', c.closed_at,
-                   'separation_relaxed', c.separation_relaxed, 'closer_stakes', c.closer_stakes) order by c.text)
+                   'separation_relaxed', c.separation_relaxed, 'closer_stakes', c.closer_stakes, 'action_id', c.action_id,
+                   'waiver_reason', c.waiver_reason) order by c.text)
          from decision_conditions c where c.decision_id = d.id), '[]'::json) as conditions
      from decisions d join users u on u.id = d.decided_by
      where d.organisation_id = $1 and d.entry_id = $2
@@ -85,6 +95,17 @@ export async function insertDecision(q: Queryable, d: NewDecision): Promise<stri
 export const insertCondition = (q: Queryable, organisationId: string, decisionId: string, entryId: string, text: string) =>
   run(q, 'insert into decision_conditions (organisation_id, decision_id, entry_id, text) values ($1, $2, $3, $4)',
     [organisationId, decisionId, entryId, text])
+
+/** An open action the board accepts leaving open: a condition of the decision, waived at once with the reason. */
+export const insertAcceptedAction = (q: Queryable, c: {
+  organisationId: string; decisionId: string; entryId: string; text: string; actionId: string; reason: string
+  closedBy: string; separationRelaxed: boolean; closerStakes: Stake[]
+}) =>
+  run(q,
+    `insert into decision_conditions (organisation_id, decision_id, entry_id, text, status, closed_by, closed_at, separation_relaxed,
+       closer_stakes, action_id, waiver_reason)
+     values ($1, $2, $3, $4, 'waived', $5, now(), $6, $7, $8, $9)`,
+    [c.organisationId, c.decisionId, c.entryId, c.text, c.closedBy, c.separationRelaxed, c.closerStakes, c.actionId, c.reason])
 
 export interface ConditionClosing {
   organisationId: string

@@ -24,7 +24,26 @@ function decisionFromForm(body: Body) {
     rationale: formValue.text(body.rationale),
     reviewDate: dateFromParts(body, 'reviewDate'),
     conditions,
+    // Ticked open actions come as one value or several; anything else is refused by the schema.
+    acceptedActions: body.acceptedActions === undefined ? [] : typeof body.acceptedActions === 'string' ? [body.acceptedActions] : body.acceptedActions,
+    acceptanceReason: formValue.text(body.acceptanceReason),
   }
+}
+
+/** The ticked open actions, to tick them again when the form comes back. */
+function tickedActions(body: Body): string[] {
+  const v = body.acceptedActions
+  return typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+}
+
+/** The input an error links to: the date's first box; the open-actions checkboxes for any of their items. */
+const decisionFieldId = (f: string) => (f === 'reviewDate' ? 'reviewDate-day' : f)
+
+/** One message per field, an item of the open-actions list reported on the list. */
+function decisionFields(fields: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [f, message] of Object.entries(fields)) out[f.startsWith('acceptedActions') ? 'acceptedActions' : f] ??= message
+  return out
 }
 
 export function boardRoutes(app: FastifyInstance, services: Services): void {
@@ -52,6 +71,8 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
       values,
       outcomes: DECISION_OUTCOMES,
       separation: (await board.separationFor(user, entry)).decide,
+      openActions: await board.openMustActions(user, entry.id),
+      ticked: tickedActions(values),
       errors: errors?.fields ?? {},
       errorList: errors?.errorList ?? [],
     })
@@ -68,7 +89,7 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
     const parsed = parseWith(decisionInput, decisionFromForm(request.body))
     if (!parsed.ok) {
       reply.code(400)
-      return render(reply, user, entry, request.body, formErrors(parsed.errors.fields, (f) => (f === 'reviewDate' ? 'reviewDate-day' : f)))
+      return render(reply, user, entry, request.body, formErrors(decisionFields(parsed.errors.fields), decisionFieldId))
     }
     try {
       await board.record(user, entry.id, parsed.data)
@@ -79,7 +100,7 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
       }
       if (!(err instanceof DecisionRefused)) throw err
       reply.code(409)
-      return render(reply, user, entry, request.body, formErrors({ outcome: t(err.reason) }))
+      return render(reply, user, entry, request.body, formErrors({ [err.field]: t(err.reason) }, decisionFieldId))
     }
     return reply.redirect(`/register/${entry.id}?done=decided#decisions`, 303)
   })

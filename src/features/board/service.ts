@@ -13,9 +13,9 @@ import {
 } from './model.ts'
 import * as repo from './repository.ts'
 
-/** The board may not decide now; `reason` is a message key. */
+/** The board may not decide now; `reason` is a message key, `field` the form field it is about. */
 export class DecisionRefused extends Error {
-  constructor(readonly reason: string) {
+  constructor(readonly reason: string, readonly field: 'outcome' | 'acceptedActions' = 'outcome') {
     super(reason)
   }
 }
@@ -61,7 +61,37 @@ export function createBoardService(
     return v
   }
 
+  /**
+   * The open MUST actions an approval accepts leaving open: each must be one of the entry's open
+   * MUST actions now, and becomes a condition of the decision, waived with the board's reason.
+   * Returns their words (for the audit trail).
+   */
+  async function acceptOpenActions(
+    tx: Queryable, user: CurrentUser, entryId: string, decisionId: string, input: DecisionInput, allowed: SeparationVerdict,
+  ): Promise<string[]> {
+    const ids = input.acceptedActions ?? []
+    if (!ids.length) return []
+    if (!APPROVING.includes(input.outcome)) throw new DecisionRefused('board.errors.acceptOnlyApproving', 'acceptedActions')
+    if (!input.acceptanceReason) throw new DecisionRefused('board.errors.acceptanceReason', 'acceptedActions')
+    const open = new Map((await assessments.openMustActions(user, entryId, tx)).map((a) => [a.id, a]))
+    const texts: string[] = []
+    for (const id of new Set(ids)) {
+      const action = open.get(id)
+      if (!action) throw new DecisionRefused('board.errors.actionNotOpen', 'acceptedActions')
+      await repo.insertAcceptedAction(tx, {
+        organisationId: user.organisationId, decisionId, entryId, text: action.text, actionId: action.id,
+        reason: input.acceptanceReason, closedBy: user.id,
+        separationRelaxed: allowed.allowed && allowed.relaxed, closerStakes: allowed.stakes,
+      })
+      texts.push(action.text)
+    }
+    return texts
+  }
+
   return {
+    /** The entry's open MUST actions, which an approval may accept leaving open (for the decision form). */
+    openMustActions: (user: CurrentUser, entryId: string) => assessments.openMustActions(user, entryId),
+
     async decisionsFor(user: CurrentUser, entryId: string): Promise<Decision[]> {
       return repo.listDecisions(db, user.organisationId, entryId)
     },
@@ -93,12 +123,14 @@ export function createBoardService(
         })
         const conditions = input.outcome === 'approve_with_conditions' ? input.conditions : []
         for (const text of conditions) await repo.insertCondition(tx, user.organisationId, decisionId, entry.id, text)
+        const accepted = await acceptOpenActions(tx, user, entry.id, decisionId, input, allowed)
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id,
           action: 'decided',
           changes: {
             decision: { from: null, to: input.outcome },
             ...(conditions.length ? { conditions: { from: null, to: conditions.join('; ') } } : {}),
+            ...(accepted.length ? { acceptedOpenActions: { from: null, to: `${accepted.join('; ')} (${input.acceptanceReason ?? ''})` } } : {}),
             ...relaxedMark(allowed),
           },
         })

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db/db.ts'
 import { col, many, maybeOne, one } from '../../platform/db/rows.ts'
 import { z } from 'zod'
-import { type NewOrganisationInput, type Organisation, POLICY_APPROVERS, type PolicySettings } from './model.ts'
+import { type NewOrganisationInput, type Organisation, type OrganisationDetails, POLICY_APPROVERS, type PolicySettings } from './model.ts'
 
 /** All of the organisations table's SQL. */
 
@@ -9,16 +9,16 @@ const row = z.object({
   id: col.uuid, slug: col.text, name: col.text, contact_email: col.text.nullable(), website_url: col.text.nullable(),
   region: col.text.nullable(), organisation_type: col.text.nullable(), nation: col.text.nullable(),
   separation_of_duties: col.bool, created_at: col.timestamp,
-  siro: col.text.nullable(), dpo_contact: col.text.nullable(), ai_lead: col.text.nullable(), board_name: col.text.nullable(),
+  siro: col.text.nullable(), dpo_contact: col.text.nullable(), ai_lead: col.text.nullable(), ai_lead_email: col.text.nullable(), board_name: col.text.nullable(),
   policy_approvers: z.enum(POLICY_APPROVERS),
 }).transform((r): Organisation => ({
   id: r.id, slug: r.slug, name: r.name, contactEmail: r.contact_email, websiteUrl: r.website_url, region: r.region,
   organisationType: r.organisation_type, nation: r.nation, separationOfDuties: r.separation_of_duties, createdAt: r.created_at,
-  siro: r.siro, dpoContact: r.dpo_contact, aiLead: r.ai_lead, boardName: r.board_name, policyApprovers: r.policy_approvers,
+  siro: r.siro, dpoContact: r.dpo_contact, aiLead: r.ai_lead, aiLeadEmail: r.ai_lead_email, boardName: r.board_name, policyApprovers: r.policy_approvers,
 }))
 
 const COLUMNS = 'id, slug, name, contact_email, website_url, region, organisation_type, nation, separation_of_duties, created_at, ' +
-  'siro, dpo_contact, ai_lead, board_name, policy_approvers'
+  'siro, dpo_contact, ai_lead, ai_lead_email, board_name, policy_approvers'
 
 export const findById = (q: Queryable, id: string) => maybeOne(q, row, `select ${COLUMNS} from organisations where id = $1`, [id])
 
@@ -41,3 +41,11 @@ export const setSeparationOfDuties = (q: Queryable, id: string, on: boolean) =>
 export const setPolicySettings = (q: Queryable, id: string, s: PolicySettings) =>
   maybeOne(q, row, `update organisations set siro = $2, dpo_contact = $3, ai_lead = $4, board_name = $5, policy_approvers = $6
     where id = $1 returning ${COLUMNS}`, [id, s.siro, s.dpoContact, s.aiLead, s.boardName, s.policyApprovers])
+
+/** Everything the settings page edits, in one update. */
+export const setDetails = (q: Queryable, id: string, d: OrganisationDetails) =>
+  maybeOne(q, row, `update organisations set name = $2, organisation_type = $3, nation = $4, region = $5, contact_email = $6,
+    website_url = $7, siro = $8, dpo_contact = $9, ai_lead = $10, ai_lead_email = $11, board_name = $12, policy_approvers = $13
+    where id = $1 returning ${COLUMNS}`,
+  [id, d.name, d.organisationType, d.nation, d.region, d.contactEmail, d.websiteUrl, d.siro, d.dpoContact, d.aiLead, d.aiLeadEmail,
+    d.boardName, d.policyApprovers])

@@ -3,7 +3,7 @@ import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
 import { can } from '../../platform/auth/permissions.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
-import type { NewOrganisationInput, Organisation } from './model.ts'
+import { DETAIL_FIELDS, type NewOrganisationInput, type Organisation, type OrganisationDetails, type PolicySettings } from './model.ts'
 import * as repo from './repository.ts'
 
 /** The organisation already exists (its slug is taken). */
@@ -14,6 +14,26 @@ export class OrganisationExists extends Error {
 }
 
 export function createOrganisationService(db: Db) {
+  /** Writes the changed settings and one audit event naming each field's from → to (none when nothing changed). */
+  async function saveSettings(user: CurrentUser, apply: (tx: Queryable) => Promise<Organisation | null>, fields: readonly (keyof Organisation)[]) {
+    if (!can(user.roles, 'organisation:manage')) throw forbidden()
+    return db.transaction(async (tx) => {
+      const before = await repo.findById(tx, user.organisationId)
+      if (!before) throw notFound()
+      const after = await apply(tx)
+      if (!after) throw notFound()
+      const changes: Record<string, { from: unknown; to: unknown }> = {}
+      for (const k of fields) if (before[k] !== after[k]) changes[k] = { from: before[k], to: after[k] }
+      if (Object.keys(changes).length) {
+        await recordAudit(tx, {
+          organisationId: user.organisationId, actorId: user.id, entityType: 'organisation', entityId: user.organisationId,
+          action: 'settings_changed', changes,
+        })
+      }
+      return after
+    })
+  }
+
   return {
     /** The organisation by id; `q` lets another feature read it inside its own transaction. */
     async get(id: string, q: Queryable = db): Promise<Organisation> {
@@ -34,6 +54,14 @@ export function createOrganisationService(db: Db) {
 
     /** Changes to the organisation's settings, newest first. */
     history: (user: CurrentUser): Promise<AuditEvent[]> => auditTrail(db, user.organisationId, 'organisation', user.organisationId),
+
+    /** An admin edits the organisation's details, the people its policies name and who approves them; audited. */
+    setDetails: (user: CurrentUser, details: OrganisationDetails): Promise<Organisation> =>
+      saveSettings(user, (tx) => repo.setDetails(tx, user.organisationId, details), DETAIL_FIELDS),
+
+    /** The placeholders policies are filled from and who approves policies (the policies feature's own settings form). */
+    setPolicySettings: (user: CurrentUser, settings: PolicySettings): Promise<Organisation> =>
+      saveSettings(user, (tx) => repo.setPolicySettings(tx, user.organisationId, settings), ['siro', 'dpoContact', 'aiLead', 'boardName', 'policyApprovers']),
 
     /** An admin turns separation of duties on or off for their organisation; audited. */
     async setSeparationOfDuties(user: CurrentUser, on: boolean): Promise<Organisation> {

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Config } from '../../config.ts'
+import { can } from '../../platform/auth/permissions.ts'
+import type { CurrentUser } from '../../platform/auth/store.ts'
 import { requireUser } from '../../platform/http/auth.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
 import { formErrors } from '../../platform/http/forms.ts'
@@ -11,6 +13,7 @@ import { t } from '../../platform/i18n/i18n.ts'
 import { isUuid } from '../../platform/validation.ts'
 import type { Services } from '../../services.ts'
 import { knownDeviceFrom, rememberDevice } from './device.ts'
+import { linkRoutes } from './linkRoutes.ts'
 
 const loginForm = z.object({
   email: z.string().trim().min(1).max(320),
@@ -18,6 +21,9 @@ const loginForm = z.object({
 })
 
 const DEFAULT_NEXT = '/register'
+
+/** Where someone goes after signing in with no other page asked for: the register, or Home for people who may not read it (staff). */
+const landingFor = (user: CurrentUser | null) => (user && !can(user.roles, 'register:read') ? '/home' : DEFAULT_NEXT)
 const BASE = 'http://service.invalid'
 
 /** A path on this site that a browser cannot read as another site's address. */
@@ -53,6 +59,7 @@ export function authRoutes(app: FastifyInstance, services: Services, config: Con
     path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies,
     maxAge: config.sessionTtlHours * 3600,
   }
+  linkRoutes(app, services, config, db)
 
   app.get('/login', async (request, reply) =>
     reply.view('people/views/login.njk', {
@@ -90,7 +97,7 @@ export function authRoutes(app: FastifyInstance, services: Services, config: Con
     })
     reply.setCookie(SESSION_COOKIE, session.sessionId, { ...cookieOptions, signed: true })
     rememberDevice(request, reply, result.userId, config.secureCookies)
-    return reply.redirect(next, 303)
+    return reply.redirect(next === DEFAULT_NEXT ? landingFor(await services.auth.userForSession(session.sessionId)) : next, 303)
   })
 
   // Someone who works for several organisations moves between them (a new session each time).
@@ -102,7 +109,7 @@ export function authRoutes(app: FastifyInstance, services: Services, config: Con
     const switched = typeof target === 'string' && isUuid(target) ? await services.auth.switchOrganisation(user, sid, target) : null
     if (!switched) throw notFound()
     reply.setCookie(SESSION_COOKIE, switched.sessionId, { ...cookieOptions, signed: true })
-    return reply.redirect('/register', 303)
+    return reply.redirect(landingFor(await services.auth.userForSession(switched.sessionId)), 303)
   })
 
   app.post('/logout', async (request, reply) => {

@@ -12,7 +12,13 @@ export interface Person {
   active: boolean
   /** When they were added to this organisation. */
   createdAt: Date
+  /** The part of the council they work in (this organisation's own label), or null. */
+  serviceArea: string | null
+  /** Invited and not yet set a password (they cannot sign in until they use their link). */
+  invitationPending: boolean
 }
+
+export const MAX_SERVICE_AREA_LENGTH = 200
 
 export const MIN_PASSWORD_LENGTH = 12
 export const MAX_PASSWORD_LENGTH = 1000
@@ -31,11 +37,26 @@ const email = z
   .max(320, 'people.errors.tooLong')
   .pipe(z.email({ error: 'people.errors.emailFormat' }))
 
+/** A line break or other control character: none belongs in a name (names go into e-mail subjects). */
+export const CONTROL_CHARACTER = /[\p{Cc}\u2028\u2029]/u
+const oneLine = (s: string) => !CONTROL_CHARACTER.test(s)
+
+/** A service area: optional, trimmed, one line, blank means none. */
+export const serviceArea = z
+  .string({ error: 'people.errors.serviceArea' })
+  .trim()
+  .max(MAX_SERVICE_AREA_LENGTH, 'people.errors.serviceAreaLong')
+  .refine(oneLine, 'people.errors.serviceAreaLine')
+  .optional()
+  .transform((s) => (s ? s : null))
+
 /** A person an admin adds. No password means one is generated and shown once. */
 export const newPersonInput = z.object({
-  name: z.string({ error: 'people.errors.name' }).trim().min(1, 'people.errors.name').max(200, 'people.errors.tooLong'),
+  name: z.string({ error: 'people.errors.name' }).trim().min(1, 'people.errors.name').max(200, 'people.errors.tooLong')
+    .refine(oneLine, 'people.errors.nameLine'),
   email,
   roles,
+  serviceArea,
   password: z
     .string({ error: 'people.errors.passwordShort' })
     .min(MIN_PASSWORD_LENGTH, 'people.errors.passwordShort')
@@ -45,6 +66,24 @@ export const newPersonInput = z.object({
 export type NewPersonInput = z.output<typeof newPersonInput>
 
 export const rolesInput = z.object({ roles })
+
+export const serviceAreaInput = z.object({ serviceArea })
+
+/** Setting a password from an invitation or reset link. */
+export const setPasswordInput = z.object({
+  password: z.string({ error: 'links.errors.passwordShort' })
+    .min(MIN_PASSWORD_LENGTH, 'links.errors.passwordShort')
+    .max(MAX_PASSWORD_LENGTH, 'links.errors.passwordLong'),
+  confirmPassword: z.string({ error: 'links.errors.confirm' }),
+}).superRefine((v, ctx) => {
+  if (v.confirmPassword !== v.password) ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: 'links.errors.confirm' })
+})
+
+/** "Forgotten your password?" and "Send me a new link": an e-mail address. */
+export const linkRequestInput = z.object({
+  email: z.string({ error: 'links.errors.email' }).trim().toLowerCase().min(1, 'links.errors.email')
+    .max(320, 'links.errors.emailFormat').pipe(z.email({ error: 'links.errors.emailFormat' })),
+})
 
 /** Changing one's own password on "Your account". */
 export const passwordChangeInput = z.object({

@@ -11,14 +11,17 @@ import { isUuid } from '../../platform/validation.ts'
 import type { Services } from '../../services.ts'
 import { knownDeviceFrom } from './device.ts'
 import {
-  AlreadyMemberError, MIN_PASSWORD_LENGTH, newPersonInput, passwordChangeInput, type Person, rolesInput, SelfChangeRefused, tokenInput,
+  AlreadyMemberError, MIN_PASSWORD_LENGTH, newPersonInput, passwordChangeInput, type Person, rolesInput, SelfChangeRefused, serviceAreaInput,
+  tokenInput,
 } from './model.ts'
+import { NotPendingError } from './service.ts'
+import { staffImportRoutes } from './importRoutes.ts'
 
 type Params = { id: string }
 type Body = Record<string, unknown>
 
 /** Banners a page may show after a redirect; anything else in ?done= is ignored. */
-const DONE_MESSAGES = new Set(['roles', 'deactivated', 'reactivated', 'revoked', 'password'])
+const DONE_MESSAGES = new Set(['roles', 'deactivated', 'reactivated', 'revoked', 'password', 'serviceArea', 'invitation'])
 
 function doneMessage(request: FastifyRequest): string | undefined {
   const done = (request.query as Record<string, string | undefined>).done
@@ -29,7 +32,7 @@ function doneMessage(request: FastifyRequest): string | undefined {
  * Changing people and minting tokens need a signed-in browser session: an API token must
  * not be able to create accounts or more tokens that would outlive it.
  */
-function requireSession(user: CurrentUser): CurrentUser {
+export function requireSession(user: CurrentUser): CurrentUser {
   if (user.via !== 'session') throw forbidden()
   return user
 }
@@ -44,6 +47,7 @@ function personFromForm(body: Body) {
     name: formValue.text(body.name),
     email: formValue.text(body.email),
     roles: listOf(body.roles),
+    serviceArea: formValue.text(body.serviceArea),
     password: body.password === '' ? undefined : body.password,
   }
 }
@@ -60,9 +64,16 @@ const roleNames = (roles: unknown) => (Array.isArray(roles) ? roles.map((r) => t
 function historyRows(events: AuditEvent[]) {
   return events.map((e) => {
     const changes = e.changes as Record<string, { from?: unknown; to?: unknown } | undefined>
-    const detail = e.action === 'roles_changed'
-      ? t('people.audit.rolesChange', { from: roleNames(changes.roles?.from), to: roleNames(changes.roles?.to) })
-      : e.action === 'created' || e.action === 'membership_added' ? t('people.audit.rolesGiven', { roles: roleNames(changes.roles?.to) }) : ''
+    const none = t('people.serviceArea.none')
+    const text = (v: unknown) => (typeof v === 'string' && v ? v : none)
+    const details: string[] = []
+    if (e.action === 'roles_changed') details.push(t('people.audit.rolesChange', { from: roleNames(changes.roles?.from), to: roleNames(changes.roles?.to) }))
+    else if (['created', 'membership_added', 'imported'].includes(e.action)) details.push(t('people.audit.rolesGiven', { roles: roleNames(changes.roles?.to) }))
+    if (e.action === 'import_changed' && changes.name) details.push(t('people.audit.nameChange', { from: text(changes.name.from), to: text(changes.name.to) }))
+    if (changes.serviceArea && e.action !== 'imported' && e.action !== 'created' && e.action !== 'membership_added') {
+      details.push(t('people.audit.serviceAreaChange', { from: text(changes.serviceArea.from), to: text(changes.serviceArea.to) }))
+    }
+    const detail = details.join('; ')
     return { at: e.at, who: e.actorName ?? t('audit.system'), what: t(`people.audit.${e.action}`), detail }
   })
 }
@@ -81,6 +92,7 @@ function tokenChoices(values: Body) {
 
 export function peopleRoutes(app: FastifyInstance, services: Services): void {
   const { people, auth } = services
+  staffImportRoutes(app, services)
 
   // ---- People admin: the organisation's admins manage who may use the service.
 
@@ -143,6 +155,7 @@ export function peopleRoutes(app: FastifyInstance, services: Services): void {
       person,
       roles: roleNames(person.roles),
       roleItems: roleItems(opts.values ? listOf(opts.values.roles) : person.roles),
+      serviceAreaValue: opts.values && 'serviceArea' in opts.values ? opts.values.serviceArea : person.serviceArea ?? '',
       isSelf: person.id === user.id,
       history: historyRows(await people.audit(user, person.id)),
       errors: opts.errors?.fields ?? {},
@@ -172,6 +185,31 @@ export function peopleRoutes(app: FastifyInstance, services: Services): void {
       return renderPerson(reply, user, person, { values: request.body, errors: formErrors({ roles: t(err.reason) }) })
     }
     return reply.redirect(`/people/${person.id}?done=roles`, 303)
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/service-area', async (request, reply) => {
+    const user = requireSession(requirePermission(request, 'people:manage'))
+    const person = await people.get(user, request.params.id)
+    const parsed = parseWith(serviceAreaInput, { serviceArea: formValue.text(request.body.serviceArea) })
+    if (!parsed.ok) {
+      reply.code(400)
+      return renderPerson(reply, user, person, { values: { serviceArea: request.body.serviceArea }, errors: parsed.errors })
+    }
+    await people.changeServiceArea(user, person.id, parsed.data.serviceArea)
+    return reply.redirect(`/people/${person.id}?done=serviceArea`, 303)
+  })
+
+  app.post<{ Params: Params }>('/people/:id/invitation', async (request, reply) => {
+    const user = requireSession(requirePermission(request, 'people:manage'))
+    const person = await people.get(user, request.params.id)
+    try {
+      await people.resendInvitation(user, person.id)
+    } catch (err) {
+      if (!(err instanceof NotPendingError)) throw err
+      reply.code(409)
+      return renderPerson(reply, user, person, { errors: formErrors({ invitation: t('people.errors.notPending') }) })
+    }
+    return reply.redirect(`/people/${person.id}?done=invitation`, 303)
   })
 
   for (const action of ['deactivate', 'reactivate'] as const) {

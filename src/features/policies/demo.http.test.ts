@@ -35,4 +35,20 @@ describe('policies: demo data', () => {
     const list = await viewer.get('/policies')
     assert.equal((list.body.match(/govuk-tag--green/g) ?? []).length, 2, 'two policies in force')
   })
+
+  it('Northmoor has staff in four service areas, part of them acknowledged; its staff login is asked; Riverside’s staff see none', async () => {
+    const admin = await signIn(t.app, as.northmoor('admin'))
+    const [aup] = await t.db.query<{ id: string }>("select p.id from policies p join organisations o on o.id = p.organisation_id where o.slug = 'northmoor' and p.kind = 'acceptable_use'")
+    const coverage = await admin.get(`/policies/${aup!.id}/coverage`)
+    assert.equal(coverage.statusCode, 200)
+    // 24 demo staff and the 6 role logins; 16 staff acknowledged the acceptable use policy.
+    assert.ok(coverage.body.includes(shown('policies.coverage.overall', { percent: 53, acknowledged: 16, count: 30 })), `overall coverage: ${/id="coverage-overall">([^<]*)/.exec(coverage.body)?.[1]}`)
+    for (const area of ['Housing', 'Customer services', 'Planning', 'Adult social care']) assert.ok(coverage.body.includes(`${area}</a></th>`), `${area} is listed`)
+    const staff = await signIn(t.app, 'staff@northmoor.example')
+    const home = await staff.get('/home')
+    assert.ok(home.body.includes(shown('policies.home.outstanding', { count: 2 })), 'the staff login has both to acknowledge')
+    const riverside = await signIn(t.app, 'staff@riverside.example')
+    const none = await riverside.get('/policies-in-force')
+    assert.ok(none.body.includes(shown('policies.staff.none')), 'Riverside has none in force')
+  })
 })

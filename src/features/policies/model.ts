@@ -55,6 +55,8 @@ export interface PolicyVersion {
   publishedAt: Date | null
   supersededAt: Date | null
   updatedAt: Date
+  /** Raised by every save of a draft's text; the edit form sends back the one it was opened at. */
+  revision: number
 }
 
 /** A policy with the version in force and the version being worked on (either may be missing). */
@@ -114,3 +116,43 @@ export function slugify(title: string): string {
   const s = title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
   return (s || 'policy').slice(0, 80).replace(/-+$/, '')
 }
+
+// --- acknowledgement -------------------------------------------------------------------------
+
+/** The policies every member of staff reads and acknowledges; the charter and terms of reference are for those who run governance. */
+export const STAFF_KINDS: readonly PolicyKind[] = ['acceptable_use', 'dos_and_donts']
+
+export interface VersionNumbers {
+  major: number
+  minor: number
+}
+
+/** "2.1" → { major: 2, minor: 1 }; null for a version not yet approved. */
+export function numbersOf(label: string | null): VersionNumbers | null {
+  const m = label === null ? null : /^(\d+)\.(\d+)$/.exec(label)
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : null
+}
+
+/**
+ * Whether an acknowledgement of one version still counts while another is in force. A minor
+ * version (a typo, a clearer sentence) keeps the acknowledgements of its major version; a major
+ * version asks everyone again. An acknowledgement never counts for an earlier version than the
+ * one acknowledged (that version was withdrawn before this one was read).
+ */
+export function acknowledgementHolds(acknowledged: VersionNumbers, inForce: VersionNumbers): boolean {
+  return acknowledged.major === inForce.major && acknowledged.minor <= inForce.minor
+}
+
+/** Whether this person must (still) acknowledge the version in force, given every version they acknowledged. */
+export function needsAcknowledgement(inForce: VersionNumbers, acknowledged: readonly VersionNumbers[]): boolean {
+  return !acknowledged.some((a) => acknowledgementHolds(a, inForce))
+}
+
+/** The tick ("I have read and will follow this policy") and the version it was ticked for. */
+export const acknowledgeInput = z.object({
+  versionId: z.uuid('policies.errors.acknowledgeVersion'),
+  read: z.literal('yes', 'policies.errors.acknowledgeTick'),
+})
+
+/** A page of the people who have not acknowledged (coverage). */
+export const COVERAGE_PAGE_SIZE = 100

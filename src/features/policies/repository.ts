@@ -23,19 +23,19 @@ const versionRow = z.object({
   approved_by_name: col.text.nullable(), approved_at: col.timestamp.nullable(), change_kind: z.enum(CHANGE_KINDS).nullable(),
   version_major: col.int.nullable(), version_minor: col.int.nullable(), published_body: col.text.nullable(),
   effective_date: col.date.nullable(), review_date: col.date.nullable(), published_at: col.timestamp.nullable(),
-  superseded_at: col.timestamp.nullable(), updated_at: col.timestamp,
+  superseded_at: col.timestamp.nullable(), updated_at: col.timestamp, revision: col.int,
 }).transform((r): PolicyVersion => ({
   id: r.id, policyId: r.policy_id, number: r.number, status: r.status, title: r.title, body: r.body, authorId: r.author_id,
   contributors: r.contributors, authorName: r.author_name, submittedBy: r.submitted_by, submittedAt: r.submitted_at, returnComments: r.return_comments,
   returnedByName: r.returned_by_name, approvedBy: r.approved_by, approvedByName: r.approved_by_name, approvedAt: r.approved_at,
   changeKind: r.change_kind, label: versionLabel(r.version_major, r.version_minor), publishedBody: r.published_body,
   effectiveDate: r.effective_date, reviewDate: r.review_date, publishedAt: r.published_at, supersededAt: r.superseded_at,
-  updatedAt: r.updated_at,
+  updatedAt: r.updated_at, revision: r.revision,
 }))
 const VERSION_SELECT = `select v.id, v.policy_id, v.number, v.status, v.title, v.body, v.author_id, array_to_json(v.contributors) as contributors, ua.name as author_name,
     v.submitted_by, v.submitted_at, v.return_comments, ur.name as returned_by_name, v.approved_by, up.name as approved_by_name,
     v.approved_at, v.change_kind, v.version_major, v.version_minor, v.published_body, v.effective_date, v.review_date,
-    v.published_at, v.superseded_at, v.updated_at
+    v.published_at, v.superseded_at, v.updated_at, v.revision
   from policy_versions v
   left join users ua on ua.id = v.author_id
   left join users ur on ur.id = v.returned_by
@@ -115,10 +115,11 @@ export async function insertVersion(q: Queryable, v: { organisationId: string; p
   return r.id
 }
 
-export const updateText = (q: Queryable, id: string, title: string, body: string, by: string) =>
-  run(q, `update policy_versions set title = $2, body = $3, updated_at = now(),
+/** Saves a draft's text over the revision it was opened at; false when that is no longer the stored one. */
+export const updateText = async (q: Queryable, id: string, title: string, body: string, by: string, revision: number) =>
+  (await many(q, z.object({ id: col.uuid }), `update policy_versions set title = $2, body = $3, updated_at = now(), revision = revision + 1,
     contributors = case when $4::uuid = any(contributors) then contributors else array_append(contributors, $4::uuid) end
-    where id = $1 and status = 'draft' returning id`, [id, title, body, by])
+    where id = $1 and status = 'draft' and revision = $5 returning id`, [id, title, body, by, revision])).length === 1
 
 export const markSubmitted = (q: Queryable, id: string, by: string) =>
   run(q, `update policy_versions set status = 'submitted', submitted_by = $2, submitted_at = now(), updated_at = now()
@@ -139,3 +140,59 @@ export const markInForce = (q: Queryable, id: string, by: string, publishedBody:
   run(q, `update policy_versions set status = 'in_force', published_by = $2, published_at = now(), published_body = $3,
     effective_date = $4, review_date = $5, updated_at = now() where id = $1 and status = 'approved' returning id`,
   [id, by, publishedBody, effectiveDate, reviewDate])
+
+// --- acknowledgements (table `policy_acknowledgements`) ----------------------------------------
+
+/** The versions in force of an organisation's policies of these kinds (one per policy). */
+export const inForceOfKinds = (q: Queryable, orgId: string, kinds: readonly string[]) =>
+  many(q, versionRow, `${VERSION_SELECT} join policies p on p.id = v.policy_id
+    where v.organisation_id = $1 and v.status = 'in_force' and p.kind = any($2::text[]) order by p.created_at, p.slug`, [orgId, kinds])
+
+const ackRow = z.object({
+  policy_id: col.uuid, version_id: col.uuid, user_id: col.uuid, version_major: col.int, version_minor: col.int, acknowledged_at: col.timestamp,
+}).transform((r) => ({
+  policyId: r.policy_id, versionId: r.version_id, userId: r.user_id, major: r.version_major, minor: r.version_minor,
+  label: `${r.version_major}.${r.version_minor}`, acknowledgedAt: r.acknowledged_at,
+}))
+export type AcknowledgementRow = z.output<typeof ackRow>
+const ACK_COLUMNS = 'a.policy_id, a.version_id, a.user_id, a.version_major, a.version_minor, a.acknowledged_at'
+
+/** Everything one person acknowledged of these policies, newest first. */
+export const acknowledgementsOf = (q: Queryable, orgId: string, userId: string, policyIds: readonly string[]) =>
+  many(q, ackRow, `select ${ACK_COLUMNS} from policy_acknowledgements a
+    where a.organisation_id = $1 and a.user_id = $2 and a.policy_id = any($3::uuid[]) order by a.acknowledged_at desc`, [orgId, userId, policyIds])
+
+const majorAckRow = z.object({ user_id: col.uuid, minor: col.int, at: z.iso.datetime({ offset: true }) })
+  .transform((r) => ({ userId: r.user_id, minor: r.minor, acknowledgedAt: new Date(r.at) }))
+
+/**
+ * Who acknowledged a version of a policy with this major number (only those can still count), newest
+ * first. One row holding them all as JSON: thousands of acknowledgements cost one value to read.
+ */
+export const acknowledgementsOfMajor = async (q: Queryable, orgId: string, policyId: string, major: number) =>
+  (await one(q, z.object({ acks: z.array(majorAckRow) }),
+    `select coalesce(json_agg(json_build_object('user_id', a.user_id, 'minor', a.version_minor,
+       'at', to_char(a.acknowledged_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')) order by a.acknowledged_at desc), '[]') as acks
+     from policy_acknowledgements a where a.organisation_id = $1 and a.policy_id = $2 and a.version_major = $3`, [orgId, policyId, major])).acks
+
+/**
+ * Who holds an acknowledgement that counts for the version in force: one of the same major version
+ * and no later minor (the SQL form of model.ts acknowledgementHolds), as a subquery of `user_id`s
+ * for the people service to count its members against in one statement.
+ */
+export const acknowledgedSubquery = (orgId: string, policyId: string, inForce: { major: number; minor: number }) =>
+  (param: (value: unknown) => string): string =>
+    `select a.user_id from policy_acknowledgements a where a.organisation_id = ${param(orgId)}::uuid
+      and a.policy_id = ${param(policyId)}::uuid and a.version_major = ${param(inForce.major)}::int and a.version_minor <= ${param(inForce.minor)}::int`
+
+/** Records an acknowledgement; false when this person had already acknowledged this version. */
+export async function insertAcknowledgement(q: Queryable, a: { organisationId: string; policyId: string; versionId: string; userId: string; major: number; minor: number }): Promise<boolean> {
+  const rows = await many(q, z.object({ id: col.uuid }), `insert into policy_acknowledgements (organisation_id, policy_id, version_id, user_id, version_major, version_minor)
+    values ($1, $2, $3, $4, $5, $6) on conflict (version_id, user_id) do nothing returning id`,
+  [a.organisationId, a.policyId, a.versionId, a.userId, a.major, a.minor])
+  return rows.length === 1
+}
+
+/** The version in force of a policy, locked so publishing a new one waits for the acknowledgement (and the other way round). */
+export const inForceForShare = (q: Queryable, orgId: string, policyId: string) =>
+  maybeOne(q, versionRow, `${VERSION_SELECT} where v.organisation_id = $1 and v.policy_id = $2 and v.status = 'in_force' for share of v`, [orgId, policyId])

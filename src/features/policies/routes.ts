@@ -7,9 +7,10 @@ import { dateFromParts, formErrors, parseWith } from '../../platform/http/forms.
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
 import { policyDocx, policyPdf } from './documents.ts'
-import { approvalInput, CHANGE_KINDS, policySettingsInput, policyTextInput, publishInput, returnInput } from './model.ts'
+import { approvalInput, CHANGE_KINDS, policyTextInput, type PolicyVersion, publishInput, returnInput } from './model.ts'
 import { placeholderLabel, type Placeholder } from './render.ts'
-import { PolicyRefused, type PublishedPolicy } from './service.ts'
+import { PolicyRefused, type PublishedPolicy, StaleDraftError } from './service.ts'
+import { staffPolicyRoutes } from './staffRoutes.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -17,7 +18,7 @@ type Params = { id: string }
 /** A form field as one string ('' when missing, null when it is not one piece of text). */
 const text = (v: unknown): string | null => (v === undefined ? '' : typeof v === 'string' ? v : null)
 
-const DONE = ['adopted', 'saved', 'submitted', 'approved', 'returned', 'published', 'revised', 'madePublic', 'madePrivate', 'settingsSaved'] as const
+const DONE = ['adopted', 'saved', 'submitted', 'approved', 'returned', 'published', 'revised', 'madePublic', 'madePrivate'] as const
 
 const flashFrom = (query: unknown) => {
   const done = (query as Record<string, unknown> | undefined)?.done
@@ -39,6 +40,19 @@ async function sendDocument(reply: FastifyReply, p: PublishedPolicy, kind: 'pdf'
 
 export function policyRoutes(app: FastifyInstance, services: Services): void {
   const { policies, organisations } = services
+  // The staff side: policies in force, acknowledging, the home panel, coverage (staffRoutes.ts).
+  staffPolicyRoutes(app, services)
+
+  // The organisation's public page lists its public policies.
+  services.transparency.publicOrganisationPanels.add({
+    id: 'policies',
+    order: 10,
+    template: 'policies/views/_public-organisation.njk',
+    load: async (organisation) => {
+      const found = await policies.publicList(organisation.slug)
+      return found ? { organisationSlug: organisation.slug, policies: found.policies.map((p) => ({ slug: p.policy.slug, title: p.version.title, label: p.version.label, effectiveDate: p.version.effectiveDate })) } : null
+    },
+  })
 
   // --- the list, adopting a template, the settings ---------------------------------------------
 
@@ -71,28 +85,10 @@ export function policyRoutes(app: FastifyInstance, services: Services): void {
     return reply.redirect(`/policies/${policy.id}/edit?done=adopted`, 303)
   })
 
-  const renderSettings = async (reply: FastifyReply, user: CurrentUser, values: Record<string, unknown> | null = null, errors = formErrors({})) => {
-    const org = await organisations.get(user.organisationId)
-    const v = values ?? { siro: org.siro ?? '', dpoContact: org.dpoContact ?? '', aiLead: org.aiLead ?? '', boardName: org.boardName ?? '', policyApprovers: org.policyApprovers }
-    return reply.view('policies/views/settings.njk', {
-      pageTitle: t('policies.settings.title'), org, values: v, errors: errors.fields, errorList: errors.errorList,
-      approverItems: (['admin_or_board', 'admin', 'board_member'] as const).map((value) => ({
-        value, text: t(`policies.settings.approvers.${value}`), checked: v.policyApprovers === value,
-      })),
-      flash: flashFrom(reply.request.query),
-    })
-  }
-
-  app.get('/policies/settings', async (request, reply) => renderSettings(reply, requirePermission(request, 'organisation:manage')))
-
-  app.post<{ Body: Body }>('/policies/settings', async (request, reply) => {
-    const user = requirePermission(request, 'organisation:manage')
-    const b = request.body
-    const values = { siro: b.siro, dpoContact: b.dpoContact, aiLead: b.aiLead, boardName: b.boardName, policyApprovers: b.policyApprovers }
-    const parsed = parseWith(policySettingsInput, values)
-    if (!parsed.ok) return renderSettings(reply.code(400), user, values, parsed.errors)
-    await policies.saveSettings(user, parsed.data)
-    return reply.redirect('/policies/settings?done=settingsSaved', 303)
+  // The organisation's settings page holds the people policies name and who approves them.
+  app.get('/policies/settings', async (request, reply) => {
+    requirePermission(request, 'organisation:manage')
+    return reply.redirect('/settings#policies', 303)
   })
 
   // --- one policy --------------------------------------------------------------------------------
@@ -114,6 +110,7 @@ export function policyRoutes(app: FastifyInstance, services: Services): void {
     return reply.view('policies/views/show.njk', {
       pageTitle: detail.title,
       detail, shown, rendered, workingRendered,
+      panels: await policies.policyPagePanels.signedIn.load(user, detail),
       unset: unsetList(workingRendered?.unset ?? []),
       canEdit: can(user.roles, 'policy:edit'),
       canPublish: can(user.roles, 'policy:publish'),
@@ -138,16 +135,23 @@ export function policyRoutes(app: FastifyInstance, services: Services): void {
     return renderShow(reply, user, request.params.id, { flash: flashFrom(request.query) })
   })
 
-  const renderEdit = async (reply: FastifyReply, user: CurrentUser, id: string, opts: { values?: { title: string; body: string }; errors?: Record<string, string>; preview?: boolean; flash?: string | undefined } = {}) => {
+  interface EditValues {
+    title: string
+    body: string
+    /** The revision of the draft this text was started from (kept through Preview). */
+    revision: string
+  }
+
+  const renderEdit = async (reply: FastifyReply, user: CurrentUser, id: string, opts: { values?: EditValues; errors?: Record<string, string>; preview?: boolean; flash?: string | undefined; stale?: PolicyVersion } = {}) => {
     const detail = await policies.get(user, id)
     const draft = detail.working
     if (!draft || draft.status !== 'draft') return reply.redirect(`/policies/${id}`, 303)
-    const values = opts.values ?? { title: draft.title, body: draft.body }
+    const values = opts.values ?? { title: draft.title, body: draft.body, revision: String(draft.revision) }
     const preview = opts.preview ? await policies.preview(user, values.body) : await policies.preview(user, draft.body)
-    const summary = formErrors(opts.errors ?? {})
+    const summary = formErrors(opts.errors ?? {}, (f) => (f === '_form' ? 'stale-text' : f))
     return reply.view('policies/views/edit.njk', {
       pageTitle: t('policies.edit.title', { title: detail.title }),
-      detail, draft, values, previewHtml: opts.preview ? preview.html : null, unset: unsetList(preview.unset),
+      detail, draft, values, previewHtml: opts.preview ? preview.html : null, unset: unsetList(preview.unset), stale: opts.stale ?? null,
       placeholders: ['council_name', 'siro', 'dpo_contact', 'ai_lead', 'board_name'].map((p) => ({ code: `{{${p}}}`, label: placeholderLabel(p as Placeholder) })),
       errors: opts.errors ?? {}, errorList: summary.errorList, flash: opts.flash,
     })
@@ -166,8 +170,9 @@ export function policyRoutes(app: FastifyInstance, services: Services): void {
     const errors: Record<string, string> = {}
     if (title === null) errors.title = t('policies.errors.title')
     if (body === null) errors.body = t('policies.errors.body')
-    const values = { title: title ?? '', body: (body ?? '').replace(/\r\n/g, '\n') }
-    const parsed = parseWith(policyTextInput, values)
+    const revisionField = text(request.body.revision)
+    const values = { title: title ?? '', body: (body ?? '').replace(/\r\n/g, '\n'), revision: revisionField ?? '' }
+    const parsed = parseWith(policyTextInput, { title: values.title, body: values.body })
     if (!parsed.ok) Object.assign(errors, parsed.errors.fields, errors)
     // The Preview button: the same page, the text kept, its rendering shown; nothing saved.
     if (request.body.action === 'preview') {
@@ -175,9 +180,16 @@ export function policyRoutes(app: FastifyInstance, services: Services): void {
     }
     if (Object.keys(errors).length || !parsed.ok) return renderEdit(reply.code(400), user, id, { values, errors })
     try {
-      await policies.saveDraft(user, id, parsed.data)
+      await policies.saveDraft(user, id, parsed.data, positiveInt(revisionField))
     } catch (err) {
-      return refused(reply, user, id, err)
+      if (!(err instanceof StaleDraftError)) return refused(reply, user, id, err)
+      // Someone saved in between: keep this person's typing, show the text stored now, and carry
+      // its revision so a deliberate second save (after merging by hand) goes through.
+      return renderEdit(reply.code(409), user, id, {
+        values: { ...values, revision: String(err.current.revision) },
+        errors: { _form: t('policies.errors.stale') },
+        stale: err.current,
+      })
     }
     return reply.redirect(`/policies/${id}?done=saved`, 303)
   })
@@ -306,7 +318,7 @@ export function policyRoutes(app: FastifyInstance, services: Services): void {
   app.get<{ Params: { organisation: string; policy: string } }>('/public/:organisation/policies/:policy', async (request, reply) => {
     const p = await policies.publicPolicy(request.params.organisation, request.params.policy)
     if (!p) throw notFound()
-    return reply.view('policies/views/public-show.njk', { pageTitle: p.version.title, publicPage: true, p })
+    return reply.view('policies/views/public-show.njk', { pageTitle: p.version.title, publicPage: true, p, panels: await policies.policyPagePanels.public.load(p) })
   })
 
   for (const kind of ['pdf', 'docx'] as const) {

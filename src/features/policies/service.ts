@@ -5,8 +5,10 @@ import type { Db, Queryable } from '../../platform/db/db.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Organisation, PolicySettings } from '../organisations/model.ts'
-import * as orgRepo from '../organisations/repository.ts'
 import type { OrganisationService } from '../organisations/service.ts'
+import type { PeopleService } from '../people/service.ts'
+import { createAcknowledgements } from './acknowledgements.ts'
+import { createPolicyPagePanels } from './pagePanels.ts'
 import {
   type ChangeKind, nextVersionNumbers, type Policy, type PolicySummary, type PolicyTextInput, type PolicyVersion, type PublishInput, slugify,
 } from './model.ts'
@@ -19,6 +21,17 @@ export class PolicyRefused extends Error {
   constructor(readonly reason: string) {
     super(reason)
     this.name = 'PolicyRefused'
+  }
+}
+
+/**
+ * The draft was saved by someone else after this person opened it (its revision moved on);
+ * `current` is the draft as stored now, so the page can show it beside what this person typed.
+ */
+export class StaleDraftError extends Error {
+  constructor(readonly current: PolicyVersion) {
+    super('policies.errors.stale')
+    this.name = 'StaleDraftError'
   }
 }
 
@@ -59,9 +72,10 @@ export function approverRoleAllowed(org: Pick<Organisation, 'policyApprovers'>, 
   return admin || board
 }
 
-export function createPolicyService(db: Db, organisations: OrganisationService, templatesDir?: string) {
+export function createPolicyService(db: Db, organisations: OrganisationService, people: PeopleService, templatesDir?: string) {
   // Loaded (and checked) when the services are wired, so a broken template stops start-up.
   const templates: TemplateCatalogue = loadTemplates(templatesDir)
+  const acknowledgements = createAcknowledgements(db, organisations, people)
 
   const audit = (tx: Queryable, user: CurrentUser, policyId: string, action: string, changes: Record<string, unknown> = {}) =>
     recordAudit(tx, { organisationId: user.organisationId, actorId: user.id, entityType: 'policy', entityId: policyId, action, changes })
@@ -118,6 +132,11 @@ export function createPolicyService(db: Db, organisations: OrganisationService, 
   }
 
   return {
+    /** Staff policies in force, acknowledgements, coverage and reminders (acknowledgements.ts). */
+    acknowledgements,
+    /** Parts of the policy pages other features add (pagePanels.ts). */
+    policyPagePanels: createPolicyPagePanels(),
+
     templates: (): PolicyTemplate[] => templates.all(),
     template: (id: string): PolicyTemplate | undefined => templates.latest(id),
 
@@ -204,15 +223,23 @@ export function createPolicyService(db: Db, organisations: OrganisationService, 
       })
     },
 
-    /** Saves the draft's title and Markdown; audited with what changed. */
-    async saveDraft(user: CurrentUser, id: string, input: PolicyTextInput): Promise<void> {
+    /**
+     * Saves the draft's title and Markdown over the revision the editor was opened at; refused with
+     * StaleDraftError when someone else has saved since (null: the form did not say which, so it is
+     * refused too). Without a revision (a caller that did not open an editor) it saves over the stored one.
+     * Audited with what changed.
+     */
+    async saveDraft(user: CurrentUser, id: string, input: PolicyTextInput, revision?: number | null): Promise<void> {
       need(user, 'policy:edit')
       await db.transaction(async (tx) => {
         const policy = await policyOf(tx, user, id)
         const draft = await workingOf(tx, user, policy.id)
         if (draft.status !== 'draft') throw new PolicyRefused('policies.refused.notDraft')
+        // The same text as stored: nothing of anyone's is lost, whichever revision it was opened at.
         if (draft.title === input.title && draft.body === input.body) return
-        await repo.updateText(tx, draft.id, input.title, input.body, user.id)
+        const basis = revision === undefined ? draft.revision : revision
+        if (basis !== draft.revision) throw new StaleDraftError(draft)
+        if (!await repo.updateText(tx, draft.id, input.title, input.body, user.id, basis)) throw new StaleDraftError(draft)
         const d = wordDiff(draft.body, input.body)
         await audit(tx, user, policy.id, 'policy_edited', {
           version: draft.number,
@@ -305,23 +332,8 @@ export function createPolicyService(db: Db, organisations: OrganisationService, 
       return published(user.organisationId, await policyOf(db, user, id))
     },
 
-    /** The organisation's placeholders and choice of approvers, as an admin sets them. */
-    async saveSettings(user: CurrentUser, settings: PolicySettings): Promise<Organisation> {
-      need(user, 'organisation:manage')
-      return db.transaction(async (tx) => {
-        const before = await organisations.get(user.organisationId, tx)
-        const after = await orgRepo.setPolicySettings(tx, user.organisationId, settings)
-        if (!after) throw notFound()
-        const changes: Record<string, { from: unknown; to: unknown }> = {}
-        for (const k of ['siro', 'dpoContact', 'aiLead', 'boardName', 'policyApprovers'] as const) {
-          if (before[k] !== after[k]) changes[k] = { from: before[k], to: after[k] }
-        }
-        if (Object.keys(changes).length) {
-          await recordAudit(tx, { organisationId: user.organisationId, actorId: user.id, entityType: 'organisation', entityId: user.organisationId, action: 'settings_changed', changes })
-        }
-        return after
-      })
-    },
+    /** The organisation's placeholders and choice of approvers (kept by the organisations feature, audited there). */
+    saveSettings: (user: CurrentUser, settings: PolicySettings): Promise<Organisation> => organisations.setPolicySettings(user, settings),
 
     // --- public (no sign-in) --------------------------------------------------------------------
 

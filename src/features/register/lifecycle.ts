@@ -17,7 +17,14 @@ const MOVES: Record<Stage, readonly Stage[]> = {
   retired: [],
 }
 
-export type TransitionCheck = { ok: true } | { ok: false; reason: string }
+/** A refusal's `reason` is a message key; `vars` fill its placeholders (e.g. the actions it names). */
+export type TransitionCheck = { ok: true } | { ok: false; reason: string; vars?: { count: number; actions: string } }
+
+/** The open MUST actions the board has not accepted leaving open: these keep an entry out of pilot and live. */
+export function blockingActions(ctx: LifecycleContext): { id: string; text: string }[] {
+  const accepted = new Set(ctx.acceptedOpenActions)
+  return ctx.openMustActions.filter((a) => !accepted.has(a.id))
+}
 
 /** Whether an entry may move from one stage to another; the reason is a message key. */
 export function checkTransition(from: Stage, to: Stage, ctx: LifecycleContext): TransitionCheck {
@@ -26,6 +33,12 @@ export function checkTransition(from: Stage, to: Stage, ctx: LifecycleContext): 
   if (to === 'awaiting_decision' && !ctx.screened) return { ok: false, reason: 'lifecycle.needsScreening' }
   if ((to === 'pilot' || to === 'live') && !ctx.approved) return { ok: false, reason: 'lifecycle.needsApproval' }
   if (to === 'live' && ctx.openConditions > 0) return { ok: false, reason: 'lifecycle.openConditions' }
+  if (to === 'pilot' || to === 'live') {
+    const blocking = blockingActions(ctx)
+    if (blocking.length) {
+      return { ok: false, reason: 'lifecycle.openMustActions', vars: { count: blocking.length, actions: blocking.map((a) => `‘${a.text}’`).join('; ') } }
+    }
+  }
   return { ok: true }
 }
 

@@ -163,3 +163,12 @@ export async function updateEntry(
     params,
   )
 }
+
+/** The stage of each of these entries of the organisation; ids it does not have are left out. */
+export async function stagesOf(q: Queryable, organisationId: string, ids: readonly string[]): Promise<Map<string, Stage>> {
+  const wanted = ids.filter(isUuid)
+  if (!wanted.length) return new Map()
+  const rows = await many(q, z.object({ id: col.uuid, stage: z.enum(STAGES) }),
+    'select id, stage from register_entries where organisation_id = $1 and id = any($2::uuid[])', [organisationId, wanted])
+  return new Map(rows.map((r) => [r.id, r.stage]))
+}

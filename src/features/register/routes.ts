@@ -10,6 +10,7 @@ import {
   DECISION_ROLES, entryInput, listFilters, type ListFilters, newEntryInput, RISK_TIERS, type RegisterEntry, STAGES,
 } from './model.ts'
 import { StaleEntryError, TransitionRefused } from './service.ts'
+import type { TransitionCheck } from './lifecycle.ts'
 import { z } from 'zod'
 import { todayIso } from '../../platform/validation.ts'
 
@@ -112,7 +113,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
       review: reviewState(entry.nextReviewDate),
       can: { write: can(user.roles, 'register:write') },
       flash: doneMessage(request),
-      stageError: refusalMessage(request),
+      stageError: refusalMessage(request, lifecycle.moves),
     })
   })
 
@@ -179,11 +180,15 @@ function withDateIds(errors: FormErrors): FormErrors {
   return formErrors(errors.fields, (f) => (f === 'nextReviewDate' ? 'nextReviewDate-day' : f))
 }
 
-/** A lifecycle refusal carried across a redirect: only known refusal messages are shown. */
-function refusalMessage(request: FastifyRequest): string | undefined {
+/**
+ * A lifecycle refusal carried across a redirect: only known refusal messages are shown, filled
+ * from the move the same guard still refuses (so a refusal names the actions in its way).
+ */
+function refusalMessage(request: FastifyRequest, moves: readonly { check: TransitionCheck }[] = []): string | undefined {
   const key = (request.query as Record<string, string | undefined>).refused
   if (!key || !(key.startsWith('lifecycle.') || key === 'register.errors.stale') || !hasMessage(key)) return undefined
-  return t(key)
+  const refusal = moves.map((m) => m.check).find((c) => !c.ok && c.reason === key)
+  return t(key, refusal && !refusal.ok ? refusal.vars : undefined)
 }
 
 function selectItems(anyText: string, options: [string, string][], selected: string | undefined) {

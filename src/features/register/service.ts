@@ -5,7 +5,7 @@ import { notFound } from '../../platform/http/errors.ts'
 import { createRegisterExtensions } from './extensions.ts'
 import { checkTransition, nextStages } from './lifecycle.ts'
 import {
-  EDITABLE_FIELDS, type EntryUpdate, type ListFilters, type NewEntryInput, type RegisterEntry, type Stage,
+  EDITABLE_FIELDS, type EntryInput, entryInput, type EntryUpdate, type ListFilters, type NewEntryInput, type RegisterEntry, type Stage,
 } from './model.ts'
 import * as repo from './repository.ts'
 
@@ -16,9 +16,9 @@ export class StaleEntryError extends Error {
   }
 }
 
-/** A lifecycle guard said no; `reason` is a message key. */
+/** A lifecycle guard said no; `reason` is a message key, `vars` fill it (the actions it names). */
 export class TransitionRefused extends Error {
-  constructor(readonly reason: string) {
+  constructor(readonly reason: string, readonly vars?: Record<string, string | number>) {
     super(reason)
   }
 }
@@ -62,6 +62,23 @@ export function createRegisterService(db: Db) {
     getForUpdate: (tx: Queryable, user: CurrentUser, id: string) => mustFind(tx, user, id, true),
     applyChange,
 
+    /** The stage of each of these entries (those the organisation does not have are left out). */
+    stagesOf: (organisationId: string, ids: readonly string[], q: Queryable = db) => repo.stagesOf(q, organisationId, ids),
+
+    /**
+     * A member of the organisation who may not write to the register asks for a new use: it becomes
+     * an idea they proposed (so they are its contact), inside the caller's transaction, audited as
+     * "requested". What they may see of it afterwards is the caller's business.
+     */
+    async createIdeaFromRequest(tx: Queryable, user: CurrentUser, input: EntryInput): Promise<RegisterEntry> {
+      const entry = await repo.insertEntry(tx, user.organisationId, user.id, { ...entryInput.parse(input), stage: 'idea' })
+      const changes = Object.fromEntries([...EDITABLE_FIELDS, 'stage' as const].map((f) => [f, { from: null, to: entry[f] }]))
+      await recordAudit(tx, {
+        organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id, action: 'requested', changes,
+      })
+      return entry
+    },
+
     async create(user: CurrentUser, input: NewEntryInput): Promise<RegisterEntry> {
       return db.transaction(async (tx) => {
         const entry = await repo.insertEntry(tx, user.organisationId, user.id, input)
@@ -91,6 +108,7 @@ export function createRegisterService(db: Db) {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: id,
           action: 'updated', changes,
         })
+        await extensions.entryUpdated(tx, user, current, updated)
         return updated
       })
     },
@@ -99,7 +117,7 @@ export function createRegisterService(db: Db) {
       return db.transaction(async (tx) => {
         const entry = await mustFind(tx, user, id, true)
         const check = checkTransition(entry.stage, to, await extensions.facts(tx, user.organisationId, id))
-        if (!check.ok) throw new TransitionRefused(check.reason)
+        if (!check.ok) throw new TransitionRefused(check.reason, check.vars)
         return applyChange(tx, user, entry, { stage: to }, 'stage_changed')
       })
     },

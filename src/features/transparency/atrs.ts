@@ -8,6 +8,7 @@
  * added when records are exported.
  */
 import type { RegisterEntry, RiskTier, Stage } from '../register/model.ts'
+import { csvCell } from '../../platform/csv.ts'
 
 export const ATRS_VERSION = '3.0'
 
@@ -379,15 +380,8 @@ export const CSV_COLUMNS: readonly string[] = Object.freeze([
   ...ATRS_FIELDS.map((f) => f.key),
 ])
 
-/**
- * One CSV cell. A value a spreadsheet could run as a formula (starting = + - @, tab or CR) gets a
- * leading apostrophe; then RFC 4180 quoting when it holds a comma, quote, CR or LF.
- */
-export function csvCell(value: string): string {
-  let v = value
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v
-}
+/** One CSV cell, spreadsheet formulas defused (platform/csv.ts). */
+export { csvCell }
 
 /** Published records as RFC 4180 CSV with CRLF line ends (each line, the last too, ends CRLF). */
 export function recordsToCsv(rows: PublishedRecordRow[]): string {

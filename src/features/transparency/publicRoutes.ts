@@ -59,7 +59,7 @@ export function readPublicFilters(query: unknown): { filters: PublicFilters; typ
 
 /** The public register: no login, published versions only, every organisation. */
 export function publicRoutes(app: FastifyInstance, services: Services): void {
-  const { transparency } = services
+  const { transparency, organisations } = services
 
   app.get('/public', async (request, reply) => {
     const { filters, typed, errors } = readPublicFilters(request.query)
@@ -116,4 +116,22 @@ export function publicRoutes(app: FastifyInstance, services: Services): void {
       })
     },
   )
+
+  /** An organisation's public page: who they are, how to contact them, what they have published. */
+  app.get<{ Params: { organisation: string } }>('/public/:organisation', async (request, reply) => {
+    const slug = request.params.organisation
+    const organisation = ORGANISATION_SLUG.test(slug) ? await organisations.bySlug(slug) : null
+    if (!organisation) throw notFound()
+    const [records, panels] = await Promise.all([
+      transparency.listPublished({ organisation: organisation.slug }),
+      transparency.publicOrganisationPanels.load(organisation),
+    ])
+    return reply.view('transparency/views/public-organisation.njk', {
+      pageTitle: organisation.name,
+      publicPage: true,
+      organisation: { name: organisation.name, slug: organisation.slug, contactEmail: organisation.contactEmail, websiteUrl: organisation.websiteUrl },
+      records,
+      panels,
+    })
+  })
 }

@@ -11,6 +11,7 @@ import {
   ATRS_FIELDS, ATRS_VERSION, type AtrsFields, completeness, type Completeness, draftFromEntry, fieldByKey,
   ORGANISATION_FIELD_KEYS, type PublishedRecordRow, slugify, withOrganisation,
 } from './atrs.ts'
+import { createPublicOrganisationPanels } from './publicPanels.ts'
 import * as repo from './repository.ts'
 
 /** Stages in which an entry's record may be drafted and published: after an approval. */
@@ -92,6 +93,8 @@ export function createTransparencyService(
   assessments.hooks.answersChanged.push(fillFromAnswers)
 
   return {
+    /** Parts of an organisation's public page other features add (its published policies). */
+    publicOrganisationPanels: createPublicOrganisationPanels(),
     /** The ATRS fields the entry's answers fill, for the results page. */
     async linkedFields(user: CurrentUser, entryId: string) {
       return Object.entries(await assessments.atrsSuggestions(db, user, entryId)).flatMap(([key, text]) => {

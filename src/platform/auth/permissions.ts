@@ -18,6 +18,10 @@ const GRANTS = {
   'policy:edit': ['admin'],
   'policy:approve': ['admin', 'board_member'],
   'policy:publish': ['admin'],
+  /** Who has and has not acknowledged a policy (names and e-mail addresses): admins and the board, where the SIRO sits. */
+  'policy:coverage': ['admin', 'board_member'],
+  /** Mark a live register entry approved for general staff use, or withdraw that. */
+  'tool:approve': ['admin', 'board_member'],
   /** Read the policy in force, acknowledge it, see approved tools, ask to use a tool: everyone signed in. */
   'policy:acknowledge': ['staff', 'viewer', 'contributor', 'assessor', 'board_member', 'admin'],
 } as const satisfies Record<string, readonly Role[]>

@@ -14,14 +14,16 @@ export function navigationFor(user: CurrentUser | null, url: string, publicPage:
   const items: NavItem[] = []
   if (publicPage || !user) {
     items.push({ href: '/public', text: t('nav.publicRegister') })
-    items.push(user ? { href: '/register', text: t('nav.register') } : { href: '/login', text: t('nav.signIn') })
+    items.push(!user ? { href: '/login', text: t('nav.signIn') } : can(user.roles, 'register:read') ? { href: '/register', text: t('nav.register') } : { href: '/home', text: t('nav.home') })
   } else {
-    items.push({ href: '/register', text: t('nav.register') })
+    items.push({ href: '/home', text: t('nav.home') })
+    if (can(user.roles, 'register:read')) items.push({ href: '/register', text: t('nav.register') })
     if (can(user.roles, 'policy:read')) items.push({ href: '/policies', text: t('nav.policies') })
+    else if (can(user.roles, 'policy:acknowledge')) items.push({ href: '/policies-in-force', text: t('nav.policiesInForce') })
     if (can(user.roles, 'people:manage')) items.push({ href: '/people', text: t('nav.people') })
     if (can(user.roles, 'organisation:manage')) items.push({ href: '/settings', text: t('nav.settings') })
     items.push({ href: '/account', text: t('nav.account') })
-    items.push({ href: '/public', text: t('nav.publicRegister') })
+    if (can(user.roles, 'register:read')) items.push({ href: '/public', text: t('nav.publicRegister') })
   }
   return items.map((i) => ({ ...i, active: path === i.href || path.startsWith(`${i.href}/`) }))
 }

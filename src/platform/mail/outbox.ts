@@ -28,6 +28,19 @@ export async function queueMail(tx: Tx, input: MailInput): Promise<QueueResult> 
   return id ? { queued: true, id } : { queued: false, reason: 'duplicate' }
 }
 
+/**
+ * Queues many messages in one statement (an import inviting thousands of people), in the caller's
+ * transaction like queueMail; each message is checked the same way. Returns how many were queued.
+ */
+export async function queueMails(tx: Tx, inputs: readonly MailInput[]): Promise<number> {
+  if (typeof (tx as Partial<{ transaction: unknown }>).transaction === 'function') throw new MailOutsideTransactionError()
+  const rows = inputs.map((input) => {
+    const m = mailInput.parse(input)
+    return { organisationId: m.organisationId, kind: m.kind, dedupeKey: m.dedupeKey ?? null, to: m.to, subject: m.subject, text: m.text, html: m.html ?? null }
+  })
+  return repo.insertMany(tx, rows)
+}
+
 /** One organisation's messages, newest first (the admin's outbox page). */
 export function listOutbox(q: Queryable, organisationId: string, opts: { status?: MailStatus; limit?: number } = {}): Promise<OutboxMessage[]> {
   return repo.listFor(q, organisationId, { status: opts.status, limit: opts.limit ?? 200 })

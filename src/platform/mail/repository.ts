@@ -44,6 +44,19 @@ export async function insert(q: Queryable, m: NewMailRow): Promise<string | null
   return row?.id ?? null
 }
 
+/** Inserts many queued messages in one statement; how many were queued (duplicates by dedupe key are skipped). */
+export async function insertMany(q: Queryable, rows: readonly NewMailRow[]): Promise<number> {
+  if (!rows.length) return 0
+  const inserted = await many(q, z.object({ id: col.uuid }),
+    `insert into mail_outbox (organisation_id, kind, dedupe_key, to_address, subject, body_text, body_html)
+     select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+     on conflict (organisation_id, dedupe_key) do nothing
+     returning id`,
+    [rows.map((m) => m.organisationId), rows.map((m) => m.kind), rows.map((m) => m.dedupeKey), rows.map((m) => m.to),
+      rows.map((m) => m.subject), rows.map((m) => m.text), rows.map((m) => m.html)])
+  return inserted.length
+}
+
 /**
  * Claims up to `limit` due messages for one sender: each becomes 'sending' under `token`, its
  * attempt counted. `skip locked` lets another sender claim other rows at the same moment instead

@@ -195,8 +195,16 @@ describe('queueing in the caller\'s transaction', () => {
     assert.equal((await rows()).length, 0)
   })
 
-  test('bad input is refused: a subject over two lines, a bad address', async () => {
-    for (const bad of [{ subject: 'One\r\nBcc: x@evil.example' }, { to: 'not an address' }, { kind: 'Bad Kind' }]) {
+  test('a subject over two lines is queued as one line, so no header can be smuggled in', async () => {
+    await ta.db.transaction((tx) =>
+      queueMail(tx, { organisationId: orgId, to: 'a@council.example', subject: 'One\r\nBcc: x@evil.example\u2028Two', text: 'x', kind: 'test' }))
+    const [row] = await ta.db.query<{ subject: string }>('select subject from mail_outbox')
+    assert.equal(row?.subject, 'One Bcc: x@evil.example Two', 'the line breaks became spaces')
+    await ta.db.query('delete from mail_outbox')
+  })
+
+  test('bad input is refused: a bad address, a bad kind, an empty subject', async () => {
+    for (const bad of [{ subject: ' \r\n ' }, { to: 'not an address' }, { kind: 'Bad Kind' }]) {
       await assert.rejects(ta.db.transaction((tx) =>
         queueMail(tx, { organisationId: orgId, to: 'a@council.example', subject: 'S', text: 'x', kind: 'test', ...bad })))
     }

@@ -7,8 +7,8 @@
  */
 import { type ContentIssue, formatPath, type PathSegment } from '../../../platform/content/index.ts'
 import {
-  CHOICE_KINDS, type Condition, type ConditionValue, type GroupField, type Question, type QuestionDefinition, type QuestionKind,
-  type QuestionOption, type QuestionSet, type QuestionSetFile, SCALE_MAX, SCALE_MIN, type Section, SHARED_FILE, type SharedLibrary,
+  type Action, CHOICE_KINDS, type Condition, type ConditionValue, type GroupField, type Question, type QuestionDefinition, type QuestionKind,
+  type QuestionOption, type QuestionSet, type QuestionSetFile, type Rule, SCALE_MAX, SCALE_MIN, type Section, SHARED_FILE, type SharedAction, type SharedLibrary,
   isRealDate,
 } from './schema.ts'
 
@@ -308,7 +308,24 @@ export function checkSemantics(set: QuestionSet, shared: SharedLibrary | undefin
     }
   })
 
+  checkConsistency(set, { lookup: lookupIn(questions), unknown: unknownQuestion }, report)
   return issues
+}
+
+/** Consistency checks: unique ids, conditions on questions of the set with values that fit, and a check that can fail. */
+function checkConsistency(set: QuestionSet, scope: ConditionScope, report: Report): void {
+  const ids = new Map<string, number>()
+  ;(set.consistency ?? []).forEach((check, i) => {
+    const cPath: PathSegment[] = ['consistency', i]
+    const first = ids.get(check.id)
+    if (first !== undefined) report([...cPath, 'id'], `duplicate consistency check id "${check.id}" (first used at consistency[${first}])`)
+    else ids.set(check.id, i)
+    checkCondition(check.when, [...cPath, 'when'], scope, report)
+    checkCondition(check.require, [...cPath, 'require'], scope, report)
+    if (JSON.stringify(check.when) === JSON.stringify(check.require)) {
+      report([...cPath, 'require'], 'is the same condition as "when", so the check can never fail')
+    }
+  })
 }
 
 /** Checks on shared.yaml: unique ids, shapes, and conditions that refer to other shared questions. */
@@ -391,10 +408,63 @@ export function resolveSharedQuestions(file: QuestionSetFile, library: SharedLib
     ...(file.framework !== undefined ? { framework: file.framework } : {}),
     ...(file.appliesWhen !== undefined ? { appliesWhen: file.appliesWhen } : {}),
     sections,
-    rules: file.rules,
+    rules: resolveSharedActions(file, library, issues),
     flags: file.flags,
+    ...(file.consistency.length ? { consistency: file.consistency } : {}),
+    ...(file.actionsNeedOwner !== undefined ? { actionsNeedOwner: file.actionsNeedOwner } : {}),
   }
   return { set, issues, sharedCondition }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions: the library in shared.yaml, `use:` of it, and ids written out
+// ---------------------------------------------------------------------------------------------
+
+const quoteAction = (a: { level: string; text: string }) => `${a.level} "${a.text}"`
+
+/** Checks on shared.yaml's actions: one declaration per id. */
+export function checkSharedActions(actions: readonly SharedAction[]): RawIssue[] {
+  const issues: RawIssue[] = []
+  const first = new Map<string, number>()
+  actions.forEach((action, i) => {
+    const at = first.get(action.id)
+    if (at !== undefined) issues.push({ segments: ['actions', i, 'id'], message: `duplicate action id "${action.id}" (first used at actions[${at}])` })
+    else first.set(action.id, i)
+  })
+  return issues
+}
+
+/**
+ * Replaces each `- use: <id>` in a rule's actions by the library action it names, and checks each
+ * action id: known to the library, written out with the library's own level and text, and given
+ * once per rule. Pushes problems to `issues`.
+ */
+function resolveSharedActions(file: QuestionSetFile, library: SharedLibrary | undefined, issues: RawIssue[]): Rule[] {
+  const where = library?.file ?? SHARED_FILE
+  return file.rules.map((rule, r) => {
+    const seen = new Map<string, number>()
+    const actions = rule.actions.map((entry, a): Action => {
+      const aPath: PathSegment[] = ['rules', r, 'actions', a]
+      const id = 'use' in entry ? entry.use : entry.id
+      if (id === undefined) return entry as Action
+      const declared = library?.actions.get(id)
+      const at = seen.get(id)
+      if (at !== undefined) issues.push({ segments: [...aPath, 'use' in entry ? 'use' : 'id'], message: `duplicate action id "${id}" in this rule (first used at actions[${at}])` })
+      else seen.set(id, a)
+      if (!declared) {
+        issues.push({ segments: [...aPath, 'use' in entry ? 'use' : 'id'], message: `unknown action id "${id}" (not in the actions of ${where})` })
+        return 'use' in entry ? { id, level: 'SHOULD', text: id } : entry
+      }
+      if (!('use' in entry) && (entry.level !== declared.level || entry.text !== declared.text)) {
+        issues.push({
+          segments: [...aPath, entry.level !== declared.level ? 'level' : 'text'],
+          message: `action "${id}" is ${quoteAction(declared)} in ${where} but ${quoteAction(entry)} here; an action id means one action (include it with "- use: ${id}")`,
+        })
+      }
+      return { id, level: declared.level, text: declared.text }
+    })
+    return { ...rule, actions }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import path from 'node:path'
 import {
   ContentError, contentPath, fileLabel, listContentFiles, parseYaml, readContentFile, REPO_ROOT, validateContent,
 } from '../../../platform/content/index.ts'
-import { checkSemantics, checkSharedSemantics, createCrossSetCheck, misplacedFile, resolveSharedQuestions } from './checks.ts'
+import { checkSemantics, checkSharedActions, checkSharedSemantics, createCrossSetCheck, misplacedFile, resolveSharedQuestions } from './checks.ts'
 import { type QuestionSet, QuestionSetSchema, SHARED_FILE, type SharedLibrary, SharedQuestionsSchema } from './schema.ts'
 
 export { SHARED_FILE } from './schema.ts'
@@ -26,14 +26,14 @@ export const QUESTION_SET_DIR = contentPath('content', 'assessments')
 export function parseSharedQuestions(yamlText: string, file: string): SharedLibrary {
   const content = parseYaml(yamlText, file)
   const parsed = validateContent(content, SharedQuestionsSchema)
-  const problems = checkSharedSemantics(parsed.questions)
+  const problems = [...checkSharedSemantics(parsed.questions), ...checkSharedActions(parsed.actions)]
   if (problems.length > 0) throw content.error(problems)
-  return { file, questions: new Map(parsed.questions.map((q) => [q.id, q])) }
+  return { file, questions: new Map(parsed.questions.map((q) => [q.id, q])), actions: new Map(parsed.actions.map((a) => [a.id, a])) }
 }
 
 /** An empty library, for a folder without shared.yaml. */
 export function emptySharedLibrary(file = SHARED_FILE): SharedLibrary {
-  return { file, questions: new Map() }
+  return { file, questions: new Map(), actions: new Map() }
 }
 
 let defaultLibrary: SharedLibrary | undefined
@@ -66,6 +66,7 @@ export function parseQuestionSet(yamlText: string, file: string, shared?: Shared
   const content = parseYaml(yamlText, file)
   const parsed = validateContent(content, QuestionSetSchema)
   const needsLibrary = parsed.appliesWhen !== undefined || parsed.sections.some((s) => s.questions.some((q) => 'use' in q))
+    || parsed.rules.some((r) => r.actions.some((a) => 'use' in a || a.id !== undefined))
   const library = shared ?? (needsLibrary ? defaultSharedLibrary(file) : undefined)
   const { set, issues, sharedCondition } = resolveSharedQuestions(parsed, library)
   issues.push(...checkSemantics(set, library, sharedCondition))

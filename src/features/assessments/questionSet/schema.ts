@@ -207,22 +207,57 @@ export interface Section {
   questions: Question[]
 }
 
-export const ActionSchema = z.strictObject({ level: z.enum(ACTION_LEVELS), text })
+/**
+ * An action a rule asks for. `id` names an action that means the same wherever it is asked for
+ * (one required action of the entry however many rules and sets ask for it); every declaration of
+ * an id must give the same level and text. Actions without an id belong to their rule alone.
+ */
+export const ActionSchema = z.strictObject({ id: snakeId.optional(), level: z.enum(ACTION_LEVELS), text })
 export type Action = z.infer<typeof ActionSchema>
+
+/** `- use: <id>` in a rule's actions: the action of that id from the actions library in shared.yaml. */
+export const UseActionSchema = z.strictObject({ use: snakeId })
+export type UseAction = z.infer<typeof UseActionSchema>
+
+/** A rule's action entry is a `use:` when it has a `use` key, otherwise an action written out. */
+const RuleActionSchema = z.unknown().transform((input, ctx): Action | UseAction => {
+  const schema = typeof input === 'object' && input !== null && Object.hasOwn(input, 'use') ? UseActionSchema : ActionSchema
+  return parseNested(schema, input, ctx)
+})
+
+/** A library action in shared.yaml: always with an id. */
+export const SharedActionSchema = z.strictObject({ id: snakeId, level: z.enum(ACTION_LEVELS), text })
+export type SharedAction = z.infer<typeof SharedActionSchema>
 
 export const RuleSchema = z.strictObject({
   id: snakeId,
   when: ConditionSchema,
   tier: z.enum(RISK_TIERS).optional(),
   flags: z.array(snakeId).default([]),
-  actions: z.array(ActionSchema).default([]),
+  actions: z.array(RuleActionSchema).default([]),
   reason: text,
   source: text,
 })
-export type Rule = z.infer<typeof RuleSchema>
+/** A rule as written in a file: `use:` actions not yet resolved. */
+export type RuleFile = z.infer<typeof RuleSchema>
+/** A rule of a loaded set: every `use:` action replaced by the library action it names. */
+export type Rule = Omit<RuleFile, 'actions'> & { actions: Action[] }
 
 export const FlagSchema = z.strictObject({ id: snakeId, label: text })
 export type Flag = z.infer<typeof FlagSchema>
+
+/**
+ * A consistency check between answers: whenever `when` holds, `require` must hold too, or the
+ * answers contradict each other and are refused with `message` on every question either names
+ * (e.g. "the contract is signed" ⇒ "the way it was awarded is decided").
+ */
+export const ConsistencySchema = z.strictObject({
+  id: snakeId,
+  when: ConditionSchema,
+  require: ConditionSchema,
+  message: text,
+})
+export type ConsistencyRule = z.infer<typeof ConsistencySchema>
 
 /** The framework a whole set serves, e.g. `{ name: ICO DPIA guidance, url: https://… }`. */
 export const SetFrameworkSchema = z.strictObject({
@@ -243,6 +278,10 @@ export const QuestionSetSchema = z.strictObject({
   sections: z.array(SectionFileSchema).min(1, 'must contain at least one section'),
   rules: z.array(RuleSchema).default([]),
   flags: z.array(FlagSchema).default([]),
+  /** Answers that contradict each other, refused on every save. */
+  consistency: z.array(ConsistencySchema).default([]),
+  /** Whether an action this set asks for needs an owner named before it can be marked done. */
+  actionsNeedOwner: z.boolean().optional(),
 })
 
 /** A set file as the schema returns it: `use:` entries not yet resolved. */
@@ -259,6 +298,9 @@ export interface QuestionSet {
   sections: Section[]
   rules: Rule[]
   flags: Flag[]
+  /** Answers that contradict each other (absent: none declared). */
+  consistency?: ConsistencyRule[] | undefined
+  actionsNeedOwner?: boolean | undefined
 }
 
 /** The library of shared questions, inside the question-set folder. Never loaded as a set. */
@@ -268,6 +310,8 @@ export const SHARED_FILE = 'shared.yaml'
 export const SharedQuestionsSchema = z.strictObject({
   description: text.optional(),
   questions: z.array(QuestionSchema).min(1, 'must contain at least one question'),
+  /** Actions several rules or sets ask for, each with an id; a rule includes one with `- use: <id>`. */
+  actions: z.array(SharedActionSchema).default([]),
 })
 
 /** The loaded shared questions, by id, in file order. */
@@ -275,6 +319,8 @@ export interface SharedLibrary {
   /** How the library file is named in messages. */
   file: string
   questions: Map<string, QuestionDefinition>
+  /** The library's actions, by id. */
+  actions: Map<string, SharedAction>
 }
 
 /** Every question in the set, in the order they are asked. */

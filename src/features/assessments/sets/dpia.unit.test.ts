@@ -213,7 +213,7 @@ describe('dpia v1', () => {
 
   it('asks for a full DPIA once, as a MUST, however many rules require one', () => {
     const outcome = evaluate(set, { ...quiet, profiling: true, decision_role: 'automates', significant_effect: true, data_matching: true })
-    const dpia = outcome.actions.filter((a) => a.text.startsWith('Complete a full DPIA'))
+    const dpia = outcome.actions.filter((a) => a.text.startsWith('Complete a full data protection impact assessment (DPIA)'))
     assert.equal(dpia.length, 1)
     assert.equal(dpia[0]?.level, 'MUST')
   })
