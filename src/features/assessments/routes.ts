@@ -39,9 +39,15 @@ const STATUS_COLOURS: Record<string, string> = {
 /** Flash messages a redirect may ask a set's page for. */
 const SET_FLASHES = ['saved', 'submitted', 'signedOff', 'returned', 'section']
 
+/**
+ * The assessment version the form was made from. A form without the field is not checked (older
+ * clients of the whole-set post); a field that is present but not a version number matches no
+ * stored version, so the save is refused as stale rather than written over someone else's.
+ */
 const version = (body: Body): number | undefined => {
-  const v = Number(body.version)
-  return Number.isInteger(v) && v >= 0 ? v : undefined
+  if (body.version === undefined) return undefined
+  const v = typeof body.version === 'string' && /^\d{1,9}$/.test(body.version) ? Number(body.version) : NaN
+  return Number.isInteger(v) ? v : -1
 }
 
 export function assessmentRoutes(app: FastifyInstance, services: Services): void {
