@@ -2,29 +2,18 @@
 // database folder: a bad file prints the report and exits 1 with nothing imported; a good file
 // prints how many were added, changed and unchanged (exit 0); the same file again changes nothing.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
+import { runAigov } from '../../../test/support/cli.ts'
 import { openPglite } from '../../platform/db/db.ts'
 import { EXAMPLE_CSV } from './staffCsv.ts'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const dir = mkdtempSync(join(tmpdir(), 'aigov-staff-cli-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
-function aigov(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'db'), NODE_ENV: 'test' }
-  delete env.DATABASE_URL
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], { cwd: root, env })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })))
-}
+const aigov = (args: string[]) => runAigov(args, join(dir, 'db'))
 
 describe('aigov staff import', () => {
   test('reports a bad file and exits 1, imports a good one, and a re-run changes nothing', async () => {

@@ -2,12 +2,11 @@
 // queues a reminder in the outbox for each person who has not acknowledged a staff policy in force
 // for N days, says how many, and queues nothing more when run again; a bad --days is refused.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
+import { runAigov } from '../../../test/support/cli.ts'
 import { loadCatalogue } from '../assessments/catalogue.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import { openPglite } from '../../platform/db/db.ts'
@@ -15,21 +14,10 @@ import { migrate } from '../../platform/db/migrate.ts'
 import { loadConfig } from '../../config.ts'
 import { createServices } from '../../services.ts'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const dir = mkdtempSync(join(tmpdir(), 'aigov-reminders-cli-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
-function aigov(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, NODE_ENV: 'test', PUBLIC_BASE_URL: 'https://hub.example' }
-  delete env.DATABASE_URL
-  delete env.SMTP_URL
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], { cwd: root, env })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })))
-}
+const aigov = (args: string[]) => runAigov(args, dir, { PUBLIC_BASE_URL: 'https://hub.example' })
 
 describe('aigov reminders', () => {
   test('queues one reminder per person missing the policy, once; refuses a bad --days', async () => {

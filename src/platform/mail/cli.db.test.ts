@@ -2,33 +2,20 @@
 // without SMTP settings it sends nothing, says the outbox is kept and how many wait (exit 0);
 // with them it delivers once to a real SMTP server and says how many were sent, failed and left.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
+import { runAigov } from '../../../test/support/cli.ts'
 import { openPglite } from '../db/db.ts'
 import { migrate } from '../db/migrate.ts'
 import { queueMail } from './outbox.ts'
 import { startSmtpServer } from './smtpTestServer.ts'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const dir = mkdtempSync(join(tmpdir(), 'aigov-mail-cli-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
-function aigov(args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, NODE_ENV: 'test', ...extra }
-  delete env.DATABASE_URL
-  if (!extra.SMTP_URL) delete env.SMTP_URL
-  if (!extra.MAIL_FROM) delete env.MAIL_FROM
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], { cwd: root, env })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })))
-}
+const aigov = (args: string[], extra: Record<string, string> = {}) => runAigov(args, dir, extra)
 
 describe('aigov mail send', () => {
   test('keeps the outbox without SMTP settings, then delivers it once when they are set', async () => {
