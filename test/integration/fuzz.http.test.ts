@@ -89,14 +89,14 @@ describe('fuzzing every route', () => {
     const tables = await t.db.query<{ table_name: string }>(
       "select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'",
     )
+    // Every table in one statement (one round trip instead of one per table: this runs twice per request).
+    const each = tables.filter(({ table_name }) => !MAY_CHANGE_WHEN_REFUSED.has(table_name)).map(({ table_name }, i) =>
+      `select ${i} as i, md5(coalesce(string_agg(md5(x::text), '' order by md5(x::text)), '')) as f, count(*)::int as n from "${table_name}" x`)
+    const rows = await t.db.query<{ i: number; f: string | null; n: number }>(each.join('\nunion all\n'))
+    const names = tables.map((r) => r.table_name).filter((name) => !MAY_CHANGE_WHEN_REFUSED.has(name))
     const out = new Map<string, string>()
-    for (const { table_name } of tables) {
-      if (MAY_CHANGE_WHEN_REFUSED.has(table_name)) continue
-      const [row] = await t.db.query<{ f: string | null; n: number }>(
-        `select md5(coalesce(string_agg(md5(x::text), '' order by md5(x::text)), '')) as f, count(*)::int as n from "${table_name}" x`,
-      )
-      out.set(table_name, `${row!.n}:${row!.f}`)
-    }
+    for (const row of rows) out.set(names[row.i]!, `${row.n}:${row.f}`)
+    assert.equal(out.size, names.length, 'a fingerprint for every table')
     return out
   }
 

@@ -2,26 +2,25 @@
 // like a browser: it keeps cookies and sends the CSRF token the pages hand out. Security stays on.
 //
 // The database is a fresh in-memory PGlite per app (or a new database on DATABASE_URL's server,
-// for CI's PostgreSQL run). Starting PGlite runs initdb, which takes seconds, so the first app on
-// a machine dumps a migrated data directory to node_modules/.cache and every later app starts
-// from that snapshot (keyed by the PGlite version and every migration file's name and text, so a
-// new or changed migration makes a new snapshot). `migrate` still runs on every app.
+// for CI's PostgreSQL run). Each PGlite starts from the migrated snapshot (test/support/snapshot.ts)
+// instead of running initdb, or with the demo data from a snapshot of it (see demoSnapshot);
+// `migrate` still runs on every app.
 import assert from 'node:assert/strict'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { DEMO_PASSWORD, loadDemo } from '../../src/demo.ts'
 import { loadCatalogue, type QuestionSetCatalogue } from '../../src/features/assessments/catalogue.ts'
-import { type Db, openPglite, openPostgres, type Tx } from '../../src/platform/db/db.ts'
-import { migrate, MIGRATIONS_DIR, migrationFiles } from '../../src/platform/db/migrate.ts'
+import { type Db, openPglite, openPostgres } from '../../src/platform/db/db.ts'
+import { migrate } from '../../src/platform/db/migrate.ts'
 import { t, type Vars } from '../../src/platform/i18n/i18n.ts'
 import { createServices, type Services } from '../../src/services.ts'
+import { cachedSnapshot, demoSnapshotKey, dumpFolder, migratedSnapshot } from './snapshot.ts'
 
 export interface TestApp {
   app: FastifyInstance
@@ -30,76 +29,73 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
-const CACHE_DIR = join(ROOT, 'node_modules/.cache/aigov-test')
+let pgDemo: Promise<string> | undefined
 
-/** What the snapshot depends on: PGlite's version and every migration, by name and content. */
-function snapshotKey(): string {
-  const h = createHash('sha256')
-  const pgliteVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version
-  h.update(`pglite ${pgliteVersion}\n`)
-  for (const file of migrationFiles()) h.update(`${file}\n${readFileSync(join(MIGRATIONS_DIR, file), 'utf8')}\n`)
-  return h.digest('hex').slice(0, 16)
-}
-
-/** The Db shape `migrate` needs, over a bare PGlite (whose data directory can then be dumped). */
-function bare(p: PGlite): Db {
-  const tx = (q: Pick<PGlite, 'query' | 'exec'>): Tx => ({
-    query: async <T>(sql: string, params: unknown[] = []) => (await q.query<T>(sql, params)).rows,
-    exec: async (sql: string) => { await q.exec(sql) },
-  })
-  return {
-    kind: 'pglite', ...tx(p),
-    transaction: (fn) => p.transaction((t) => fn(tx(t))),
-    close: () => p.close(),
-  }
-}
-
-let snapshot: Promise<Blob> | undefined
-
-/** A migrated, empty PGlite data directory: from the cache, or made (and cached) now. */
-function migratedSnapshot(): Promise<Blob> {
-  snapshot ??= (async () => {
-    const file = join(CACHE_DIR, `pglite-${snapshotKey()}.tar`)
-    if (existsSync(file)) return new Blob([readFileSync(file)])
-    const p = await PGlite.create()
-    await migrate(bare(p))
-    const dump = await p.dumpDataDir('none')
-    await p.close()
-    mkdirSync(CACHE_DIR, { recursive: true })
-    // Written aside and renamed, so a test process starting at the same time never reads half a file.
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
-    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()))
-    renameSync(tmp, file)
-    // Snapshots of older migration sets are of no further use.
-    for (const old of readdirSync(CACHE_DIR)) {
-      if (/^pglite-[0-9a-f]{16}\.tar$/.test(old) && join(CACHE_DIR, old) !== file) rmSync(join(CACHE_DIR, old), { force: true })
+/**
+ * On DATABASE_URL's server, the name of a database holding the demo data, the PostgreSQL
+ * counterpart of demoSnapshot: apps with the demo are copies of it (CREATE DATABASE … TEMPLATE,
+ * a fraction of a second, where loading the demo takes seconds). Made by loadDemo once per server
+ * and demoSnapshotKey, under an advisory lock as test processes start together, under a scratch
+ * name renamed when complete.
+ */
+function demoTemplate(url: string): Promise<string> {
+  pgDemo ??= (async () => {
+    const name = `aigov_test_demo_${demoSnapshotKey()}`
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    try {
+      await admin.query('select pg_advisory_lock(727275)')
+      if ((await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 0) {
+        const building = `aigov_test_building_${randomBytes(6).toString('hex')}`
+        await admin.query(`create database ${building}`)
+        const u = new URL(url)
+        u.pathname = `/${building}`
+        const db = await openPostgres(u.toString())
+        try {
+          await migrate(db)
+          await loadDemo(db, createServices(db, await (catalogue ??= loadCatalogue()), testConfig()))
+        } finally {
+          await db.close()
+        }
+        await admin.query(`alter database ${building} rename to ${name}`)
+        // Demo databases of other sources or days are of no further use (one still in use stays).
+        const old = await admin.query<{ datname: string }>(
+          "select datname from pg_database where datname like 'aigov\\_test\\_demo\\_%' and datname <> $1", [name])
+        for (const { datname } of old.rows) await admin.query(`drop database if exists "${datname}"`).catch(() => undefined)
+      }
+    } finally {
+      await admin.query('select pg_advisory_unlock(727275)').catch(() => undefined)
+      await admin.end()
     }
-    return dump
+    return name
   })()
-  return snapshot
+  return pgDemo
 }
 
 /**
  * With DATABASE_URL set, each test app gets its own new database on that server (created
- * here, dropped on close), so test files never see each other's rows.
+ * here, dropped on close), so test files never see each other's rows. (No template there:
+ * running the migrations on a new database takes about 0.1 s, less than copying a template.)
  */
-async function freshDb(fresh: boolean): Promise<{ db: Db; drop: () => Promise<void> }> {
+async function freshDb(fresh: boolean, demo: boolean): Promise<{ db: Db; drop: () => Promise<void>; withDemo: boolean }> {
   const url = process.env.DATABASE_URL
   if (!url) {
-    const db = fresh ? await openPglite() : await openPglite(undefined, { loadDataDir: await migratedSnapshot() })
-    return { db, drop: async () => undefined }
+    if (fresh) return { db: await openPglite(), drop: async () => undefined, withDemo: false }
+    const db = await openPglite(undefined, { loadDataDir: await (demo ? demoSnapshot() : migratedSnapshot()) })
+    return { db, drop: async () => undefined, withDemo: demo }
   }
+  const template = demo && !fresh ? await demoTemplate(url) : undefined
   const name = `aigov_test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
-  await admin.query(`create database ${name}`)
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`)
   await admin.end()
   const u = new URL(url)
   u.pathname = `/${name}`
   const db = await openPostgres(u.toString())
   return {
     db,
+    withDemo: template !== undefined,
     drop: async () => {
       const c = new pg.Client({ connectionString: url })
       await c.connect()
@@ -118,13 +114,43 @@ export interface TestAppOptions {
   fresh?: boolean
 }
 
+const testConfig = () => ({ ...loadConfig({ NODE_ENV: 'test' }), databaseUrl: undefined })
+
+let demo: Promise<Blob> | undefined
+
+/**
+ * On the embedded database, a migrated data directory holding the demo data, made by loadDemo
+ * through the real services once per machine, day and source (demoSnapshotKey) and cached like
+ * the migrated snapshot: loading the demo takes seconds (every demo login's password is hashed,
+ * every entry goes through its workflow), and several test files and every browser test start
+ * from it. On PostgreSQL, see demoTemplate.
+ */
+function demoSnapshot(): Promise<Blob> {
+  demo ??= cachedSnapshot('demo', demoSnapshotKey(), async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aigov-demo-snapshot-'))
+    try {
+      const db = await openPglite(join(dir, 'db'), { loadDataDir: await migratedSnapshot() })
+      try {
+        await migrate(db)
+        await loadDemo(db, createServices(db, await (catalogue ??= loadCatalogue()), testConfig()))
+      } finally {
+        await db.close()
+      }
+      return await dumpFolder(join(dir, 'db'))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }).then((file) => new Blob([readFileSync(file)]))
+  return demo
+}
+
 export async function createTestApp(opts: TestAppOptions = { demo: true }): Promise<TestApp> {
-  const { db, drop } = await freshDb(opts.fresh === true)
+  const { db, drop, withDemo } = await freshDb(opts.fresh === true, opts.demo !== false)
   await migrate(db)
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), databaseUrl: undefined }
+  const config = testConfig()
   const questionSets = await (catalogue ??= loadCatalogue())
   const services = createServices(db, questionSets, config)
-  if (opts.demo !== false) await loadDemo(db, services)
+  if (opts.demo !== false && !withDemo) await loadDemo(db, services)
   const app = await buildApp({ config, db, questionSets })
   await app.ready()
   return {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
-import { runAigov } from '../../../test/support/cli.ts'
+import { runAigov, seedDataDir } from '../../../test/support/cli.ts'
 import { loadCatalogue } from '../assessments/catalogue.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import { openPglite } from '../../platform/db/db.ts'
@@ -21,6 +21,7 @@ const aigov = (args: string[]) => runAigov(args, dir, { PUBLIC_BASE_URL: 'https:
 
 describe('aigov reminders', () => {
   test('queues one reminder per person missing the policy, once; refuses a bad --days', async () => {
+    await seedDataDir(dir) // a migrated folder, as `aigov migrate` leaves it, without initdb
     const db = await openPglite(dir)
     try {
       await migrate(db)

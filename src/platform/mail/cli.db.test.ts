@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
-import { runAigov } from '../../../test/support/cli.ts'
+import { runAigov, seedDataDir } from '../../../test/support/cli.ts'
 import { openPglite } from '../db/db.ts'
 import { migrate } from '../db/migrate.ts'
 import { queueMail } from './outbox.ts'
@@ -19,6 +19,7 @@ const aigov = (args: string[], extra: Record<string, string> = {}) => runAigov(a
 
 describe('aigov mail send', () => {
   test('keeps the outbox without SMTP settings, then delivers it once when they are set', async () => {
+    await seedDataDir(dir) // a migrated folder, as `aigov migrate` leaves it, without initdb
     const db = await openPglite(dir)
     try {
       await migrate(db)
