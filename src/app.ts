@@ -27,6 +27,8 @@ import { assessmentRoutes } from './features/assessments/routes.ts'
 import { riskRoutes } from './features/assessments/riskRoutes.ts'
 import { assessmentApi } from './features/assessments/api.ts'
 import { boardRoutes } from './features/board/routes.ts'
+import { boardPagesRoutes } from './features/board/boardRoutes.ts'
+import { decisionLogRoutes } from './features/board/logRoutes.ts'
 import { transparencyRoutes } from './features/transparency/routes.ts'
 import { publicRoutes } from './features/transparency/publicRoutes.ts'
 import { policyRoutes } from './features/policies/routes.ts'
@@ -154,6 +156,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     assessmentRoutes(scope, services)
     riskRoutes(scope, services)
     boardRoutes(scope, services)
+    boardPagesRoutes(scope, services)
+    decisionLogRoutes(scope, services)
     transparencyRoutes(scope, services)
     publicRoutes(scope, services)
     policyRoutes(scope, services)

@@ -8,6 +8,7 @@ import { buildApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import { DEMO_COUNCILS, demoLogins, DEMO_PASSWORD, demoRefusal, loadDemo } from './demo.ts'
 import { loadCatalogue } from './features/assessments/catalogue.ts'
+import { BOARD_REMINDER_DAYS } from './features/board/reminders.ts'
 import { newOrganisationInput } from './features/organisations/model.ts'
 import { OrganisationExists } from './features/organisations/service.ts'
 import { MIN_PASSWORD_LENGTH } from './features/people/model.ts'
@@ -42,7 +43,10 @@ Commands:
                               nothing is imported and the exit code is 1. New people get an invitation
                               e-mail. Prints how many were added, changed and unchanged.
   reminders [--days N]        Queue an e-mail to everyone who has not acknowledged a staff policy in force
-                              for N days (default ACK_REMINDER_DAYS, 14); once per person and major version
+                              for N days (default ACK_REMINDER_DAYS, 14); once per person and major version.
+                              Also the board's: to each owner of a condition, and to the proposer, chair and
+                              secretary of each review of a use in service, due within N days (default 14)
+                              or overdue; once per item and person while due, once more when overdue
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, SESSION_SECRET, NODE_ENV, SMTP_URL, MAIL_FROM (see .env.example).`
 
@@ -181,10 +185,17 @@ async function main(argv: string[]): Promise<number> {
         return 0
       }
       case 'reminders': {
-        const days = values.days === undefined ? config.ackReminderDays : z.object({ days: z.string().regex(/^[0-9]{1,4}$/, 'a whole number of days').transform(Number) }).parse({ days: values.days }).days
+        const given = values.days === undefined ? undefined : z.object({ days: z.string().regex(/^[0-9]{1,4}$/, 'a whole number of days').transform(Number) }).parse({ days: values.days }).days
+        const days = given ?? config.ackReminderDays
         const r = await services.policies.acknowledgements.queueReminders({ days, baseUrl: config.publicBaseUrl })
         console.log(`Queued ${r.queued} reminder${r.queued === 1 ? '' : 's'} (${r.alreadyQueued} queued before) for ${r.policies} ` +
           `polic${r.policies === 1 ? 'y' : 'ies'} in force for at least ${days} day${days === 1 ? '' : 's'}. "aigov mail send" delivers them.`)
+        // Conditions and reviews coming due (the board's default window is its own, 14 days).
+        const boardDays = given ?? BOARD_REMINDER_DAYS
+        const b = await services.board.reminders.queueReminders({ days: boardDays, baseUrl: config.publicBaseUrl })
+        const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+        console.log(`Board: queued ${plural(b.queued, 'reminder', 'reminders')} (${b.alreadyQueued} queued before) for ${plural(b.conditions, 'condition', 'conditions')} ` +
+          `and ${plural(b.reviews, 'review', 'reviews')} due within ${plural(boardDays, 'day', 'days')} or overdue. "aigov mail send" delivers them.`)
         return 0
       }
       case 'demo load': {

@@ -4,6 +4,7 @@ import { ROLES, type Role } from './platform/auth/permissions.ts'
 import type { Db } from './platform/db/db.ts'
 import type { Services } from './services.ts'
 import { loadPolicyDemo } from './features/policies/demo.ts'
+import { demoBoard, finishDemoBoard } from './features/board/demo.ts'
 import type { Answers } from './features/assessments/engine.ts'
 import type { NewEntryInput, Stage } from './features/register/model.ts'
 
@@ -284,6 +285,7 @@ export async function loadDemo(_db: Db, services: Services, opts: { env?: Config
     actors.push(byRole)
   }
 
+  const sittings: ({ boardId: string; meetingId: string } | undefined)[] = []
   for (const d of ENTRIES) {
     const a = actors[d.council]!
     const contributor = a.contributor!
@@ -297,13 +299,16 @@ export async function loadDemo(_db: Db, services: Services, opts: { env?: Config
     for (const stage of PATH[d.stage]) entry = await services.register.transition(contributor, entry.id, stage)
     if (['approved', 'pilot', 'live', 'retired', 'rejected'].includes(d.stage)) {
       const rejected = d.stage === 'rejected'
+      sittings[d.council] ??= await demoBoard(services, a)
       await services.board.record(board, entry.id, {
+        sitting: { kind: 'meeting', meetingId: sittings[d.council]!.meetingId },
+        decidedAnyway: 'Decided on the screening and the service\'s own assessments, before the full question sets were in use.',
         outcome: rejected ? 'reject' : d.conditions ? 'approve_with_conditions' : 'approve',
         rationale: rejected
           ? 'The risk to claimants from profiling is not justified by the expected benefit; explore rules-based checks instead.'
           : 'Benefits are clear, human review is in place and the screening actions are assigned.',
         reviewDate: rejected ? null : (d.entry.nextReviewDate ?? '2027-03-31'),
-        conditions: d.conditions ?? [],
+        conditions: (d.conditions ?? []).map((text) => ({ text, ownerId: contributor.id, dueDate: '2027-06-30' })),
       })
       if (['pilot', 'live', 'retired'].includes(d.stage)) {
         // Go-live waits for the MUST actions: the demo's uses in pilot or live have done theirs.
@@ -327,6 +332,8 @@ export async function loadDemo(_db: Db, services: Services, opts: { env?: Config
       await services.transparency.publish(admin, entry.id)
     }
   }
+  // The board (issue 10): minutes of the meeting that took those decisions, and the next meeting's agenda.
+  for (const [i, sitting] of sittings.entries()) if (sitting) await finishDemoBoard(services, actors[i]!, sitting)
   // Policies (issue 9): the first council has its policy and do's and don'ts in force; the other has none.
   await loadPolicyDemo(services.policies, actors[0]!.admin!, actors[0]!.board_member!, { people: services.people, password: DEMO_PASSWORD })
 }

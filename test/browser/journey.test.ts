@@ -212,8 +212,13 @@ describe('the governance journey in a browser', { timeout: 180_000 }, () => {
     await follow(page, page.getByRole('link', { name: NAME, exact: true }))
     assert.equal(await heading(page), NAME)
     await follow(page, button(page, "Record the board's decision"))
+    // At the demo board's last meeting, which was quorate (the board member chairs it).
+    await page.getByRole('group', { name: 'Where the decision is taken', exact: true }).getByLabel(/AI governance board: meeting on/).first().check()
     await choice(page, 'Decision', 'Approve').check()
     await page.getByLabel('Rationale', { exact: true }).fill('Clear benefit to tenants; an officer checks every suggestion.')
+    // Only the screening and intake are done: the board says why it decides now.
+    const anyway = page.getByLabel('Decide anyway: why', { exact: true })
+    if (await anyway.count()) await anyway.fill('The screening shows the risk; the DPIA follows before go-live, as a condition of use.')
     const review = page.getByRole('group', { name: 'Review date', exact: true })
     await review.getByLabel('Day', { exact: true }).fill('31')
     await review.getByLabel('Month', { exact: true }).fill('3')

@@ -9,6 +9,7 @@
 // writes the transparency record and an admin publishes it. `by` overrides any of them.
 import type { Answers } from '../../src/features/assessments/engine.ts'
 import type { DecisionInput } from '../../src/features/board/model.ts'
+import { quorateMeeting } from '../../src/features/board/testkit.ts'
 import type { Organisation } from '../../src/features/organisations/model.ts'
 import type { NewEntryInput, RegisterEntry, Stage } from '../../src/features/register/model.ts'
 import type { AtrsFields } from '../../src/features/transparency/atrs.ts'
@@ -235,11 +236,17 @@ export async function makeEntry(t: TestApp, team: Team, spec: EntrySpec = {}): P
   if (stage === 'awaiting_decision') return entry
 
   const rejected = stage === 'rejected'
+  // Decided at a quorate meeting of the organisation's test board, with the decider present.
+  const sitting = await quorateMeeting(s, { admin: team.admin.user, chair: team.board.user, dpo: team.admin.user, member: team.assessor.user }, [decider])
+  const owner = team.contributor.user.id
   const decision: DecisionInput = {
+    sitting: { kind: 'meeting', meetingId: sitting.meetingId },
     outcome: rejected ? 'reject' : conditions?.length ? 'approve_with_conditions' : 'approve',
     rationale: rejected ? 'The risk is not justified by the benefit.' : 'Benefits are clear and human review is in place.',
     reviewDate: rejected ? null : reviewDate === undefined ? daysFromToday(365) : reviewDate,
-    conditions: rejected ? [] : (conditions ?? []),
+    conditions: rejected ? [] : (conditions ?? []).map((text) => ({ text, ownerId: owner, dueDate: daysFromToday(90) })),
+    // The factory's entries have a screening only: the board decides without the other assessments.
+    decidedAnyway: 'Test entry: only the screening is done.',
   }
   await s.board.record(decider, entry.id, decision)
   if (stage === 'pilot' || stage === 'live' || stage === 'retired') {

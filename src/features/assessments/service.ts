@@ -465,6 +465,25 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
       return a && a.outcome && COUNTED.includes(a.status) ? { ...a, set: sets.get(a.setId, a.setVersion) } : null
     },
 
+    /**
+     * A periodic review of an approved use (the board's): every submitted or signed-off assessment
+     * the entry still needs is marked "needs review", inside the caller's transaction, so it is
+     * looked at again and submitted afresh. Returns the titles of the sets it re-opened.
+     */
+    async reopenForReview(tx: Queryable, user: CurrentUser, entry: RegisterEntry): Promise<string[]> {
+      const answers = mergedAnswers(entry, await repo.entryAnswers(tx, user.organisationId, entry.id))
+      const reopened: string[] = []
+      for (const a of await repo.assessmentsOf(tx, user.organisationId, entry.id, { forUpdate: true })) {
+        const set = sets.all().find((x) => x.id === a.setId)
+        if (!set || !setApplies(set, answers) || (a.status !== 'submitted' && a.status !== 'signed_off')) continue
+        await repo.markNeedsReview(tx, user.organisationId, a.id)
+        await writeVersion(tx, user, a.id, 'marked_for_review', t('assessments.review.periodic'))
+        await audit(tx, user, entry.id, 'assessment_needs_review', `${a.setId}: ${a.status}`, `${a.setId}: needs review (periodic review)`)
+        reopened.push(set.title)
+      }
+      return reopened
+    },
+
     async assessmentFor(user: CurrentUser, entryId: string, setId: string): Promise<StoredAssessment | null> {
       return (await repo.assessmentsOf(db, user.organisationId, entryId, { setId }))[0] ?? null
     },

@@ -7,19 +7,30 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type Client, createTestApp, escapeHtml, type TestApp } from '../../../test/support/app.ts'
 import { dateFields, daysFromToday, makeEntry, makeTeam, reload, signInAs, type Team } from '../../../test/support/factories.ts'
+import { quorateMeeting } from './testkit.ts'
 
 let t: TestApp
 let team: Team
 let board: Client
 let contributor: Client
+/** The quorate meeting of the council's test board (the board member in the chair) where the board decides. */
+let meetingId: string
+/** The decision form approving, at that meeting. */
+let approve: Record<string, string>
 before(async () => {
   t = await createTestApp({ demo: false })
   team = await makeTeam(t)
   ;[board, contributor] = await Promise.all([signInAs(t, team.board), signInAs(t, team.contributor)])
+  ;({ meetingId } = await quorateMeeting(t.services, { admin: team.admin.user, chair: team.board.user, dpo: team.admin.user, member: team.assessor.user }))
+  approve = {
+    sitting: `meeting:${meetingId}`, outcome: 'approve', rationale: 'The benefit is clear and staff review every output.',
+    ...dateFields('reviewDate', daysFromToday(180)),
+    // The high-risk entries here have a screening only; the assessments it calls for are not started.
+    decidedAnyway: 'The board accepts the screening\'s MUST actions as the plan; the assessments follow in the pilot.',
+  }
 })
 after(() => t.close())
 
-const approve = { outcome: 'approve', rationale: 'The benefit is clear and staff review every output.', ...dateFields('reviewDate', daysFromToday(180)) }
 const REASON = 'The DPIA is booked with the DPO for next month; the pilot uses test data only until then.'
 
 /** An entry awaiting a decision whose high-risk screening left MUST actions open. */
@@ -59,7 +70,11 @@ describe('open MUST actions and go-live', () => {
 
   test('once its MUST actions are done (or not applicable) the entry may go into pilot', async () => {
     const { entry, open } = await awaitingWithOpenMust()
-    await t.services.board.record(team.board.user, entry.id, { outcome: 'approve', rationale: 'Fine.', reviewDate: daysFromToday(90), conditions: [] })
+    await t.services.board.record(team.board.user, entry.id, {
+      sitting: { kind: 'meeting', meetingId }, outcome: 'approve', rationale: 'Fine.', reviewDate: daysFromToday(90), conditions: [],
+      // Only the screening is done (see `approve`).
+      decidedAnyway: approve.decidedAnyway,
+    })
     const [first, ...rest] = open
     const done = await t.services.assessments.updateActions(team.contributor.user, entry.id, [
       { id: first!.id, status: 'done', owner: 'Data Protection Officer', dueDate: null },

@@ -6,11 +6,14 @@ import { type Client, createTestApp, signIn, type TestApp } from '../../../test/
 import type { Role } from '../../platform/auth/permissions.ts'
 import { type CurrentUser, insertUser } from '../../platform/auth/store.ts'
 import { todayIso } from '../../platform/validation.ts'
+import { quorateMeeting } from './testkit.ts'
 
 const PASSWORD = 'review-date-test-password'
 let t: TestApp
 let contributor: CurrentUser
 let board: Client
+/** The decision form's sitting: a quorate meeting of the council's board, the board member in the chair. */
+let sitting: { sitting: string }
 
 before(async () => {
   t = await createTestApp({ demo: false })
@@ -23,8 +26,12 @@ before(async () => {
     return { id, email, name: key, organisationId: org.id, organisationName: org.name, organisationSlug: org.slug, roles, via: 'session' as const }
   }
   contributor = await make('contributor', ['contributor', 'assessor'])
-  await make('board', ['board_member'])
+  const chair = await make('board', ['board_member'])
+  const admin = await make('admin', ['admin'])
+  const dpo = await make('dpo', ['assessor'])
   board = await signIn(t.app, 'board@review.example', PASSWORD)
+  const { meetingId } = await quorateMeeting(t.services, { admin, chair, dpo, member: contributor })
+  sitting = { sitting: `meeting:${meetingId}` }
 })
 after(() => t.close())
 
@@ -53,6 +60,13 @@ const dateParts = (iso: string) => {
   return { 'reviewDate-day': String(Number(d)), 'reviewDate-month': String(Number(m)), 'reviewDate-year': y! }
 }
 
+/** What each outcome needs besides the review date, so that the review date is the only thing wrong. */
+const needs = {
+  // The entries here have a screening only: the other assessments a low-risk use needs are not started.
+  approve: { decidedAnyway: 'Low risk; the other assessments follow before go-live.' },
+  defer: { needed: 'The supplier\'s data processing agreement.' },
+}
+
 describe('the review date of a board decision', () => {
   const refusedCases: [string, Record<string, string>, RegExp][] = [
     ['a date in the past (1/1/2020)', { 'reviewDate-day': '1', 'reviewDate-month': '1', 'reviewDate-year': '2020' }, /The review date must be in the future/],
@@ -65,8 +79,9 @@ describe('the review date of a board decision', () => {
       test(`${outcome}: ${label} is refused with a field error, and the entry keeps its review date`, async () => {
         const id = await awaitingDecision()
         await board.get(`/register/${id}/decision`)
-        const res = await board.post(`/register/${id}/decision`, { outcome, rationale: 'Looked at it.', ...parts })
-        assert.equal(res.statusCode, 400)
+        const res = await board.post(`/register/${id}/decision`, { ...sitting, ...needs[outcome], outcome, rationale: 'Looked at it.', ...parts })
+        assert.equal(res.statusCode, 400, 'refused')
+        assert.equal(res.body.match(/<li>\s*<a href="#/g)?.length, 1, 'the review date is the only error')
         assert.match(res.body, new RegExp(`href="#reviewDate-day">${message.source}`), 'the error summary names the field')
         assert.match(res.body, new RegExp(`id="reviewDate-error"[^>]*>[\\s\\S]*?${message.source}`), 'and so does the field')
         assert.ok(res.body.includes(`name="reviewDate-year" type="text" value="${parts['reviewDate-year']}"`), 'what was typed is kept')
@@ -82,7 +97,7 @@ describe('the review date of a board decision', () => {
     tomorrow.setUTCDate(tomorrow.getUTCDate() + 1)
     const iso = tomorrow.toISOString().slice(0, 10)
     await board.get(`/register/${id}/decision`)
-    const res = await board.post(`/register/${id}/decision`, { outcome: 'approve', rationale: 'Fine.', ...dateParts(iso) })
+    const res = await board.post(`/register/${id}/decision`, { ...sitting, ...needs.approve, outcome: 'approve', rationale: 'Fine.', ...dateParts(iso) })
     assert.equal(res.statusCode, 303, res.body.slice(0, 300))
     assert.deepEqual(await entryState(id), { stage: 'approved', next_review_date: iso })
   })

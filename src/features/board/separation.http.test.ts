@@ -7,6 +7,7 @@ import { createTestApp, signIn, type TestApp } from '../../../test/support/app.t
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Role } from '../../platform/auth/permissions.ts'
 import { insertUser } from '../../platform/auth/store.ts'
+import { quorateMeeting } from './testkit.ts'
 
 const PASSWORD = 'separation-test-password'
 const LOW_SCREENING = {
@@ -16,6 +17,8 @@ const LOW_SCREENING = {
 
 let t: TestApp
 const people: Record<string, CurrentUser> = {}
+/** The quorate meeting where the board decides: Bo in the chair, Cy as DPO, Ada a member. */
+let meetingId: string
 
 async function person(key: string, name: string, roles: Role[], org: { id: string; name: string; slug: string }) {
   const email = `${key}@separation.example`
@@ -34,6 +37,7 @@ before(async () => {
   await person('bo', 'Bo Proposer', ['contributor', 'board_member'], org)
   await person('cy', 'Cy Screener', ['assessor', 'board_member'], org)
   await person('admin', 'Admin Person', ['admin'], org)
+  ;({ meetingId } = await quorateMeeting(t.services, { admin: people.admin!, chair: people.bo!, dpo: people.cy!, member: people.ada! }))
 })
 after(() => t.close())
 
@@ -56,10 +60,13 @@ async function entryAwaitingDecision(proposer: string, screener: string): Promis
 
 const setSeparation = (on: boolean) => t.services.organisations.setSeparationOfDuties(people.admin!, on)
 
-const approve = {
+/** The entries here have a screening only: the other assessments a low-risk use needs are not started. */
+const DECIDED_ANYWAY = 'Low risk; the other assessments follow before go-live.'
+const approve = () => ({
+  sitting: `meeting:${meetingId}`, decidedAnyway: DECIDED_ANYWAY,
   outcome: 'approve', rationale: 'Benefits outweigh the risks with human review.',
   'reviewDate-day': '1', 'reviewDate-month': '6', 'reviewDate-year': '2031',
-}
+})
 
 const decisionRow = async (entryId: string) =>
   (await t.db.query<{ separation_relaxed: boolean; decider_stakes: string[] }>(
@@ -105,7 +112,7 @@ describe('separation of duties: recording the board decision', () => {
       await setSeparation(c.separation)
       const decider = await signIn(t.app, people[c.decider]!.email, PASSWORD)
       await decider.get(`/register/${id}/decision`)
-      const res = await decider.post(`/register/${id}/decision`, approve)
+      const res = await decider.post(`/register/${id}/decision`, approve())
 
       if (typeof c.expect === 'object' && 'refused' in c.expect) {
         assert.equal(res.statusCode, 409)
@@ -155,7 +162,9 @@ describe('separation of duties: closing the conditions of an approval', () => {
     const id = await entryAwaitingDecision('ada', 'cy')
     await setSeparation(true)
     await t.services.board.record(people.bo!, id, {
-      outcome: 'approve_with_conditions', rationale: 'With a bias test.', reviewDate: '2031-01-01', conditions: ['Run a bias test'],
+      sitting: { kind: 'meeting', meetingId }, decidedAnyway: DECIDED_ANYWAY,
+      outcome: 'approve_with_conditions', rationale: 'With a bias test.', reviewDate: '2031-01-01',
+      conditions: [{ text: 'Run a bias test', ownerId: people.cy!.id, dueDate: '2030-12-01' }],
     })
     const [c] = await t.db.query<{ id: string }>('select id from decision_conditions where entry_id = $1', [id])
     return { id, conditionId: c!.id }

@@ -25,11 +25,13 @@ describe('policies: demo data', () => {
     assert.ok(riverside.body.includes(shown('policies.public.none')))
   })
 
-  it('a Riverside admin sees no policies and the templates to adopt', async () => {
+  it('a Riverside admin sees no policy in force, only its board\'s draft terms of reference, and the templates to adopt', async () => {
     const c = await signIn(t.app, as.riverside('admin'))
     const res = await c.get('/policies')
     assert.equal(res.statusCode, 200)
-    assert.ok(res.body.includes(shown('policies.list.none')))
+    // Setting up Riverside's board adopted its terms of reference as a draft policy (issue 10); nothing is in force.
+    assert.ok(res.body.includes('AI governance board – terms of reference'), 'the board\'s draft terms of reference are listed')
+    assert.equal((res.body.match(/govuk-tag--green/g) ?? []).length, 0, 'no policy in force at Riverside')
     assert.ok(res.body.includes('value="acceptable_use"'))
     const viewer = await signIn(t.app, as.northmoor('viewer'))
     const list = await viewer.get('/policies')

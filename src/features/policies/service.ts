@@ -187,14 +187,16 @@ export function createPolicyService(db: Db, organisations: OrganisationService, 
       return { policy: a.policy, from: a.version, to: b.version, title: wordDiff(a.version.title, b.version.title), body: wordDiff(a.version.body, b.version.body) }
     },
 
-    /** An admin adopts a template (or, with null, starts a blank policy): a new policy with a draft. */
-    async adopt(user: CurrentUser, templateId: string | null): Promise<Policy> {
+    /** An admin adopts a template (or, with null, starts a blank policy): a new policy with a draft. Pass `within` to join a transaction. */
+    async adopt(user: CurrentUser, templateId: string | null, within?: Queryable): Promise<Policy> {
       need(user, 'policy:edit')
       const template = templateId === null ? null : templates.latest(templateId)
       if (templateId !== null && !template) throw new PolicyRefused('policies.refused.noTemplate')
       const title = template?.title ?? t('policies.blank.title')
       const body = template?.body ?? t('policies.blank.body')
-      return db.transaction(async (tx) => {
+      // Inside another feature's transaction (a board adopting its terms of reference) or its own.
+      const inTx = <T>(fn: (tx: Queryable) => Promise<T>) => (within ? fn(within) : db.transaction(fn))
+      return inTx(async (tx) => {
         const slug = await uniqueSlug(tx, user.organisationId, slugify(template ? template.id.replace(/_/g, '-') : title))
         const policy = await repo.insertPolicy(tx, {
           organisationId: user.organisationId, slug, kind: template?.kind ?? 'other', templateId: template?.id ?? null,

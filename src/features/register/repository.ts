@@ -164,6 +164,33 @@ export async function updateEntry(
   )
 }
 
+/** An approved use whose review is due on or before a day (the board's review reminders and lists). */
+export interface ReviewDue {
+  id: string
+  organisation_id: string
+  name: string
+  next_review_date: string
+  created_by: string | null
+  stage: Stage
+}
+
+const REVIEW_STAGES: readonly Stage[] = ['approved', 'pilot', 'live']
+const reviewDueRow = z.object({
+  id: col.uuid, organisation_id: col.uuid, name: col.text, next_review_date: col.date, created_by: col.uuid.nullable(), stage: z.enum(STAGES),
+})
+
+/**
+ * Entries in use (approved, pilot, live) whose next review date is on or before `until`, earliest
+ * first. Across every organisation (the reminders run), unless `organisationId` is given: the one
+ * query here not scoped by organisation, so only a system job may call it without one.
+ */
+export const reviewsDue = (q: Queryable, until: string, organisationId: string | null = null): Promise<ReviewDue[]> =>
+  many(q, reviewDueRow,
+    `select id, organisation_id, name, next_review_date, created_by, stage from register_entries
+     where stage = any($1::text[]) and next_review_date <= $2::date and ($3::uuid is null or organisation_id = $3)
+     order by next_review_date, organisation_id, name, id`,
+    [REVIEW_STAGES, until, organisationId])
+
 /** The stage of each of these entries of the organisation; ids it does not have are left out. */
 export async function stagesOf(q: Queryable, organisationId: string, ids: readonly string[]): Promise<Map<string, Stage>> {
   const wanted = ids.filter(isUuid)

@@ -62,6 +62,11 @@ export function createRegisterService(db: Db) {
     getForUpdate: (tx: Queryable, user: CurrentUser, id: string) => mustFind(tx, user, id, true),
     applyChange,
 
+    /** Entries in use whose review is due on or before `until` (YYYY-MM-DD), in every organisation: for the reminders run only. */
+    reviewsDue: (until: string, q: Queryable = db) => repo.reviewsDue(q, until),
+    /** The same for one organisation (the board's and the owner's lists of reviews due). */
+    reviewsDueFor: (organisationId: string, until: string, q: Queryable = db) => repo.reviewsDue(q, until, organisationId),
+
     /** The stage of each of these entries (those the organisation does not have are left out). */
     stagesOf: (organisationId: string, ids: readonly string[], q: Queryable = db) => repo.stagesOf(q, organisationId, ids),
 

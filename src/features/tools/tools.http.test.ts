@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Client, createTestApp, escapeHtml, fieldValue, shown, type TestApp } from '../../../test/support/app.ts'
+import { quorateMeeting } from '../board/testkit.ts'
 import { daysFromToday, makeEntry, makeOrganisation, makePerson, makeTeam, type Person, signInAs, type Team } from '../../../test/support/factories.ts'
 import type { RegisterEntry } from '../register/model.ts'
 
@@ -252,7 +253,13 @@ describe('"Can I use this AI tool?"', () => {
     })
     assert.ok(r.ok, 'screened')
     await s.register.transition(team.contributor.user, entryId, 'awaiting_decision')
-    await s.board.record(team.board.user, entryId, { outcome: 'reject', rationale: 'Confidential: the supplier failed our security review.', reviewDate: null, conditions: [] })
+    // At the quorate meeting of the council's test board (the one the factory's entries were decided at).
+    const { meetingId } = await quorateMeeting(s, { admin: team.admin.user, chair: team.board.user, dpo: team.admin.user, member: team.assessor.user })
+    await s.board.record(team.board.user, entryId, {
+      sitting: { kind: 'meeting', meetingId }, outcome: 'reject', rationale: 'Confidential: the supplier failed our security review.', reviewDate: null, conditions: [],
+      // Only the screening is done: the other assessments a low-risk use needs are not started.
+      decidedAnyway: 'The supplier failed the security review, so the other assessments would not change the answer.',
+    })
     const c = await signInAs(t, staff)
     const page = await c.get(`/tools/requests/${requestId}`)
     assert.ok(page.body.includes(shown('tools.stage.rejected')), 'the stage')

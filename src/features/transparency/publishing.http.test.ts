@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import { Client, createTestApp, signIn, type TestApp } from '../../../test/support/app.ts'
 import type { Role } from '../../platform/auth/permissions.ts'
 import { type CurrentUser, insertUser } from '../../platform/auth/store.ts'
+import { quorateMeeting } from '../board/testkit.ts'
 import type { Organisation } from '../organisations/model.ts'
 
 const PASSWORD = 'publishing-test-password'
@@ -35,8 +36,15 @@ before(async () => {
   await person('bea', ['board_member'], org) // decides
   await person('nia', ['admin', 'contributor', 'assessor'], bare)
   await person('nob', ['board_member'], bare)
+  await person('ned', ['assessor'], bare) // the bare council's DPO, so its board can be quorate
 })
 after(() => t.close())
+
+/** A quorate meeting of the decider's council's board, with the decider in the chair. */
+async function meetingFor(board: CurrentUser): Promise<string> {
+  const [admin, dpo, member] = board.organisationId === org.id ? [people.ann!, people.cat!, people.ann!] : [people.nia!, people.ned!, people.nia!]
+  return (await quorateMeeting(t.services, { admin, chair: board, dpo, member })).meetingId
+}
 
 let n = 0
 /** An entry the board approved (proposed and screened by `by`, decided by `board`). */
@@ -53,7 +61,11 @@ async function approvedEntry(by: CurrentUser, board: CurrentUser): Promise<strin
   assert.ok(r.ok)
   await t.services.register.transition(by, entry.id, 'under_assessment')
   await t.services.register.transition(by, entry.id, 'awaiting_decision')
-  await t.services.board.record(board, entry.id, { outcome: 'approve', rationale: 'Clear benefit.', reviewDate: '2031-03-31', conditions: [] })
+  await t.services.board.record(board, entry.id, {
+    sitting: { kind: 'meeting', meetingId: await meetingFor(board) }, outcome: 'approve', rationale: 'Clear benefit.', reviewDate: '2031-03-31', conditions: [],
+    // Only the screening is done: the other assessments a low-risk use needs are not started.
+    decidedAnyway: 'Test entry: only the screening is done.',
+  })
   return entry.id
 }
 

@@ -10,6 +10,8 @@ const GRANTS = {
   'assessment:signoff': ['assessor'],
   'risk:write': ['contributor', 'assessor', 'admin'],
   'decision:record': ['board_member'],
+  /** Set up boards, seat members, schedule meetings (a board's chair, deputy and secretary may too, for their board). */
+  'board:manage': ['admin'],
   'transparency:edit': ['contributor', 'assessor', 'admin'],
   'transparency:publish': ['admin'],
   'people:manage': ['admin'],

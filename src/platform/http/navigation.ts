@@ -18,6 +18,7 @@ export function navigationFor(user: CurrentUser | null, url: string, publicPage:
   } else {
     items.push({ href: '/home', text: t('nav.home') })
     if (can(user.roles, 'register:read')) items.push({ href: '/register', text: t('nav.register') })
+    if (can(user.roles, 'register:read')) items.push({ href: '/board', text: t('nav.board') })
     if (can(user.roles, 'policy:read')) items.push({ href: '/policies', text: t('nav.policies') })
     else if (can(user.roles, 'policy:acknowledge')) items.push({ href: '/policies-in-force', text: t('nav.policiesInForce') })
     if (can(user.roles, 'people:manage')) items.push({ href: '/people', text: t('nav.people') })

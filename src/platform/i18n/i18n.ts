@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import en from './en.json' with { type: 'json' }
 
 /**
  * Every piece of user-facing text goes through t(). Messages live in JSON files per language:
- * the platform's own en.json, plus a messages.<lang>.json in any feature folder (found by that
- * file name alone; the platform names no feature), merged at start-up; a key defined twice stops start-up. Welsh (cy) is a matter of adding the
- * same files for cy and choosing the language.
+ * the platform's own en.json, plus a messages.<lang>.json in any feature folder and, for a large
+ * feature, one per part of it (<part>.messages.<lang>.json), found by file name alone (the platform
+ * names no feature), merged at start-up; a key defined twice stops start-up. Welsh (cy) is a matter
+ * of adding the same files for cy and choosing the language.
  */
 export type Lang = 'en'
 
@@ -15,9 +16,11 @@ const featuresDir = join(dirname(fileURLToPath(import.meta.url)), '../../feature
 
 function loadCatalogue(lang: Lang, base: Record<string, string>): Record<string, string> {
   const merged: Record<string, string> = { ...base }
-  for (const feature of readdirSync(featuresDir).sort()) {
-    const file = join(featuresDir, feature, `messages.${lang}.json`)
-    if (!existsSync(file)) continue
+  const ours = (name: string) => name === `messages.${lang}.json` || name.endsWith(`.messages.${lang}.json`)
+  const files = readdirSync(featuresDir, { withFileTypes: true }).filter((d) => d.isDirectory())
+    .map((d) => d.name).sort()
+    .flatMap((feature) => readdirSync(join(featuresDir, feature)).filter(ours).sort().map((f) => join(featuresDir, feature, f)))
+  for (const file of files) {
     const messages = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
     for (const [key, text] of Object.entries(messages)) {
       if (typeof text !== 'string') throw new Error(`${file}: message "${key}" is not a string`)
