@@ -115,8 +115,9 @@ create function decisions_never_change() returns trigger language plpgsql as $$
 begin
   raise exception 'a recorded decision cannot be changed or deleted; record a new decision that supersedes it';
 end $$;
+-- No exception for cascades: an entry with decisions cannot be deleted (retire it instead).
 create trigger decisions_immutable before update or delete on decisions
-  for each row when (pg_trigger_depth() = 0) execute function decisions_never_change();
+  for each row execute function decisions_never_change();
 
 -- Conditions: an owner and a due date; the owner submits evidence that it is met ('submitted'),
 -- and the board or its chair accepts it (met) or waives it. 'submitted' still blocks go-live.

@@ -140,7 +140,9 @@ export function boardPagesRoutes(app: FastifyInstance, services: Services): void
   app.get('/board', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
     const today = todayIso()
-    const [boards, upcoming, due] = await Promise.all([board.list(user), board.upcoming(user), board.conditionsDue(user, dayAfterToday(30))])
+    const [boards, upcoming, due, reviews] = await Promise.all([
+      board.list(user), board.upcoming(user), board.conditionsDue(user, dayAfterToday(30)), board.reviewsDue(user, dayAfterToday(30)),
+    ])
     const now = Date.now()
     const rows = await Promise.all(boards.map(async (b) => ({
       board: b,
@@ -153,6 +155,7 @@ export function boardPagesRoutes(app: FastifyInstance, services: Services): void
       rows,
       upcoming: upcoming.map((m) => ({ meeting: m, boardName: names.get(m.boardId) ?? '' })),
       conditions: due.map((c) => ({ ...c, overdue: c.due_date !== null && c.due_date < today })),
+      reviews: reviews.map((r) => ({ ...r, overdue: r.next_review_date < today })),
       canSetUp: can(user.roles, 'board:manage'),
       flash: flashFrom(request.query),
     })
@@ -193,22 +196,26 @@ export function boardPagesRoutes(app: FastifyInstance, services: Services): void
     }
   })
 
-  /** The board, for someone who may manage it (403 otherwise; 404 for another organisation's). */
-  async function managed(user: CurrentUser, boardId: string): Promise<Board> {
+  /**
+   * The board, for someone who may manage it (403 otherwise; 404 for another organisation's).
+   * 'terms' (its terms of reference and seats) is for admins; 'meetings' also for its chair, deputy and secretary.
+   */
+  async function managed(user: CurrentUser, boardId: string, part: 'terms' | 'meetings'): Promise<Board> {
     const b = await board.get(user, boardId)
-    if (!(await board.mayManage(user, b.id))) throw forbidden()
+    const may = part === 'terms' ? can(user.roles, 'board:manage') : await board.mayManage(user, b.id)
+    if (!may) throw forbidden()
     return b
   }
 
   app.get<{ Params: { boardId: string } }>('/board/:boardId/edit', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
-    const b = await managed(user, request.params.boardId)
+    const b = await managed(user, request.params.boardId, 'terms')
     return renderForm(reply, { board: b, values: valuesOfBoard(b) })
   })
 
   app.post<{ Params: { boardId: string }; Body: Body }>('/board/:boardId/edit', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
-    const b = await managed(user, request.params.boardId)
+    const b = await managed(user, request.params.boardId, 'terms')
     const parsed = parseWith(boardInput, boardFromForm(request.body))
     if (!parsed.ok) {
       return renderForm(reply.code(400), { board: b, values: typedBoard(request.body), errors: formErrors(topFields(parsed.errors.fields), boardFieldId) })
@@ -227,7 +234,7 @@ export function boardPagesRoutes(app: FastifyInstance, services: Services): void
   const renderBoard = async (reply: FastifyReply, user: CurrentUser, boardId: string, opts: { values?: Record<string, string>; errors?: FormErrors; flash?: string | undefined } = {}) => {
     const b = await board.get(user, boardId)
     const [members, meetings, mayManage] = await Promise.all([board.members(user, b.id), board.meetings(user, b.id), board.mayManage(user, b.id)])
-    const people = mayManage ? await board.people(user) : []
+    const people = can(user.roles, 'board:manage') ? await board.people(user) : []
     return reply.view('board/views/board-show.njk', {
       pageTitle: b.name,
       board: b,
@@ -236,6 +243,7 @@ export function boardPagesRoutes(app: FastifyInstance, services: Services): void
       meetings,
       now: new Date(),
       mayManage,
+      maySetTerms: can(user.roles, 'board:manage'),
       people,
       seats: SEATS,
       values: opts.values ?? {},
@@ -252,7 +260,7 @@ export function boardPagesRoutes(app: FastifyInstance, services: Services): void
 
   app.post<{ Params: { boardId: string }; Body: Body }>('/board/:boardId/members', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
-    const b = await managed(user, request.params.boardId)
+    const b = await managed(user, request.params.boardId, 'terms')
     const values = { userId: str(request.body.userId), seat: str(request.body.seat) }
     const parsed = parseWith(memberInput, { userId: formValue.text(request.body.userId), seat: formValue.text(request.body.seat) })
     if (!parsed.ok) return renderBoard(reply.code(400), user, b.id, { values, errors: parsed.errors })
@@ -267,7 +275,7 @@ export function boardPagesRoutes(app: FastifyInstance, services: Services): void
 
   app.post<{ Params: { boardId: string; userId: string } }>('/board/:boardId/members/:userId/remove', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
-    const b = await managed(user, request.params.boardId)
+    const b = await managed(user, request.params.boardId, 'terms')
     await board.removeMember(user, b.id, request.params.userId)
     return reply.redirect(`/board/${b.id}?done=memberRemoved#members`, 303)
   })
@@ -284,13 +292,13 @@ export function boardPagesRoutes(app: FastifyInstance, services: Services): void
 
   app.get<{ Params: { boardId: string } }>('/board/:boardId/meetings/new', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
-    const b = await managed(user, request.params.boardId)
+    const b = await managed(user, request.params.boardId, 'meetings')
     return renderSchedule(reply, b, { time: '10:00' })
   })
 
   app.post<{ Params: { boardId: string }; Body: Body }>('/board/:boardId/meetings/new', async (request, reply) => {
     const user = requirePermission(request, 'register:read')
-    const b = await managed(user, request.params.boardId)
+    const b = await managed(user, request.params.boardId, 'meetings')
     const body = request.body
     const values = {
       'date-day': str(body['date-day']), 'date-month': str(body['date-month']), 'date-year': str(body['date-year']),

@@ -102,6 +102,19 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
     },
   })
 
+  // Home: the conditions this person owns and the reviews of uses they proposed, coming due.
+  services.home.panels.add({
+    id: 'board-due',
+    order: 15,
+    template: 'board/views/_home.njk',
+    load: async (user) => {
+      const until = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10)
+      const [conditions, reviews] = await Promise.all([board.conditionsOwned(user), board.reviewsDue(user, until)])
+      const mine = reviews.filter((r) => r.created_by === user.id)
+      return conditions.length || mine.length ? { conditions, reviews: mine, canReadRegister: can(user.roles, 'register:read') } : null
+    },
+  })
+
   /** The decision form: where, what, why, with the entry's full picture beside it. */
   const render = async (
     reply: FastifyReply, user: CurrentUser, entry: RegisterEntry, values: Body, errors?: FormErrors, correcting?: Decision,
@@ -210,12 +223,14 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
     const condition = await conditionOf(user, entry.id, conditionId)
     if (!condition) throw notFound()
     return reply.view('board/views/evidence.njk', {
-      pageTitle: t('board.evidence.title'), entry, condition, values, errors: errors?.fields ?? {}, errorList: errors?.errorList ?? [],
+      pageTitle: t('board.evidence.title'), entry, condition, values,
+      back: can(user.roles, 'register:read') ? `/register/${entry.id}#decisions` : '/home', errors: errors?.fields ?? {}, errorList: errors?.errorList ?? [],
     })
   }
 
+  // The owner check is the gate: a condition's owner may be any person of the organisation, staff included.
   app.get<{ Params: Params & { conditionId: string } }>('/register/:id/conditions/:conditionId/evidence', async (request, reply) => {
-    const user = requirePermission(request, 'register:read')
+    const user = requireUser(request)
     const entry = await register.get(user, request.params.id)
     const condition = await conditionOf(user, entry.id, request.params.conditionId)
     if (!condition) throw notFound()
@@ -224,8 +239,11 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
   })
 
   app.post<{ Params: Params & { conditionId: string }; Body: Body }>('/register/:id/conditions/:conditionId/evidence', async (request, reply) => {
-    const user = requirePermission(request, 'register:read')
+    const user = requireUser(request)
     const entry = await register.get(user, request.params.id)
+    const condition = await conditionOf(user, entry.id, request.params.conditionId)
+    if (!condition) throw notFound()
+    if (condition.ownerId !== user.id) throw new HttpError(403, 'board.errors.notOwner')
     const parsed = parseWith(evidenceInput, { evidence: request.body.evidence, url: typeof request.body.url === 'string' ? request.body.url : '' })
     if (!parsed.ok) {
       reply.code(400)
@@ -238,7 +256,7 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
       reply.code(409)
       return renderEvidence(reply, user, entry, request.params.conditionId, request.body, formErrors({ evidence: t(err.reason) }))
     }
-    return reply.redirect(`/register/${entry.id}?done=evidence#decisions`, 303)
+    return reply.redirect(can(user.roles, 'register:read') ? `/register/${entry.id}?done=evidence#decisions` : '/home?done=evidence', 303)
   })
 
   app.post<{ Params: Params & { conditionId: string }; Body: Body }>(

@@ -129,7 +129,10 @@ export function createBoardService(
     const seats = await repo.seatsOf(db, user.organisationId, user.id)
     const boards = await repo.listBoards(db, user.organisationId)
     const mine = boards.filter((b) => seats.some((s) => s.board_id === b.id))
-    const meetings = mine.length ? await repo.meetingsBegun(db, user.organisationId, mine.map((b) => b.id), new Date(Date.now() + 12 * 3600_000)) : []
+    const endOfToday = new Date(`${todayIso()}T23:59:59.999`)
+    const meetings = mine.length
+      ? (await repo.meetingsBegun(db, user.organisationId, mine.map((b) => b.id), endOfToday)).filter((m) => !m.minutesApprovedAt)
+      : []
     return {
       meetings: meetings.map((m) => ({ meeting: m, board: mine.find((b) => b.id === m.boardId)! })),
       chairBoards: mine.filter((b) => b.fastTrack && seats.some((s) => s.board_id === b.id && s.seat === 'chair')),
@@ -162,7 +165,9 @@ export function createBoardService(
       board = await boardOf(tx, user, meeting.boardId)
       const seat = await repo.seatOf(tx, user.organisationId, board.id, user.id)
       if (!seat) throw new DecisionRefused('board.errors.notMember', 'sitting', { board: board.name })
-      if (meeting.meetsAt.getTime() > Date.now() + 12 * 3600_000) throw new DecisionRefused('board.errors.meetingNotYet', 'sitting')
+      if (todayIso(meeting.meetsAt) > todayIso()) throw new DecisionRefused('board.errors.meetingNotYet', 'sitting')
+      // Minutes approved close the meeting's record: nothing more is decided there.
+      if (meeting.minutesApprovedAt) throw new DecisionRefused('board.errors.meetingClosed', 'sitting')
       const members = await repo.listMembers(tx, user.organisationId, board.id)
       const attending = members.filter((m) => meeting.attendees.includes(m.userId))
       const quorum = evaluateQuorum(board.quorum, attending)
@@ -297,20 +302,27 @@ export function createBoardService(
     },
 
     async update(user: CurrentUser, id: string, input: BoardInput): Promise<void> {
+      // The terms and the seats are the council's to set (admins); the chair and secretary run the meetings.
+      if (!can(user.roles, 'board:manage')) throw forbidden()
       await db.transaction(async (tx) => {
         const board = await boardOf(tx, user, id)
-        await mustManage(tx, user, board.id)
         if (await repo.boardNamed(tx, user.organisationId, input.name, board.id)) throw new DecisionRefused('board.errors.nameTaken', 'name')
         await repo.updateBoard(tx, user.organisationId, board.id, input)
-        await audit(tx, user, 'board', board.id, 'board_updated', { name: { from: board.name, to: input.name } })
+        const after = (await repo.findBoard(tx, user.organisationId, board.id))!
+        const changes: Changes = {}
+        for (const k of ['name', 'purpose', 'cadence', 'reportingLine', 'decisionTypes', 'quorum', 'fastTrack'] as const) {
+          const [from, to] = [JSON.stringify(board[k]), JSON.stringify(after[k])]
+          if (from !== to) changes[k] = { from: board[k], to: after[k] }
+        }
+        if (Object.keys(changes).length) await audit(tx, user, 'board', board.id, 'board_updated', changes)
       })
     },
 
     /** Puts a person of the organisation in a seat (or moves them to another). One chair and one deputy per board. */
     async addMember(user: CurrentUser, boardId: string, userId: string, seat: Seat): Promise<void> {
+      if (!can(user.roles, 'board:manage')) throw forbidden()
       await db.transaction(async (tx) => {
         const board = await boardOf(tx, user, boardId)
-        await mustManage(tx, user, board.id)
         const person = (await people.directory(tx, user.organisationId)).find((p) => p.id === userId)
         if (!person) throw new DecisionRefused('board.errors.member', 'userId')
         if (seat === 'chair' || seat === 'deputy_chair') {
@@ -324,9 +336,9 @@ export function createBoardService(
 
     async removeMember(user: CurrentUser, boardId: string, userId: string): Promise<void> {
       if (!isUuid(userId)) throw notFound()
+      if (!can(user.roles, 'board:manage')) throw forbidden()
       await db.transaction(async (tx) => {
         const board = await boardOf(tx, user, boardId)
-        await mustManage(tx, user, board.id)
         if (!(await repo.deleteMember(tx, user.organisationId, board.id, userId))) throw notFound()
         await audit(tx, user, 'board', board.id, 'member_removed', { member: { from: userId, to: null } })
       })
@@ -405,6 +417,7 @@ export function createBoardService(
       await db.transaction(async (tx) => {
         const meeting = await meetingOf(tx, user, meetingId, true)
         await mustManage(tx, user, meeting.boardId)
+        if (!(await repo.listAgenda(tx, user.organisationId, meeting.id)).some((a) => a.id === itemId)) throw notFound()
         await repo.moveAgendaItem(tx, user.organisationId, meeting.id, itemId, direction)
       })
     },
@@ -499,6 +512,13 @@ export function createBoardService(
         const [latest] = await repo.listDecisions(tx, user.organisationId, locked.id)
         if (!latest || latest.id !== old.id) throw new DecisionRefused('board.errors.notLatest')
         if ((REVIEW_OUTCOMES as readonly string[]).includes(input.outcome) !== old.review) throw new DecisionRefused('board.errors.correctionKind')
+        // The body that decided corrects its decision: the same board, and a chair's action only corrects a chair's action.
+        if (old.boardId) {
+          const board = input.sitting.kind === 'chair' ? input.sitting.boardId
+            : (await meetingOf(tx, user, input.sitting.meetingId)).boardId
+          if (board !== old.boardId) throw new DecisionRefused('board.errors.correctionOtherBoard', 'sitting', { board: old.boardName ?? '' })
+          if (input.sitting.kind === 'chair' && !old.chairAction) throw new DecisionRefused('board.errors.correctionByChair', 'sitting')
+        }
         return recordIn(tx, user, locked, input, old)
       })
     },
@@ -530,6 +550,8 @@ export function createBoardService(
         const c = await repo.findCondition(tx, user.organisationId, entry.id, conditionId)
         if (!c) throw notFound()
         if (c.board_id && !(await repo.seatOf(tx, user.organisationId, c.board_id, user.id))) throw forbidden()
+        // Whoever did the work does not accept it: another member closes a condition its owner met.
+        if (c.owner_id === user.id) throw new DecisionRefused('board.errors.ownCondition', 'status')
         const allowed = await mustBeAllowed(tx, user, entry, 'close')
         const text = await repo.closeCondition(tx, {
           organisationId: user.organisationId, entryId: entry.id, conditionId, status, closedBy: user.id,
@@ -547,6 +569,8 @@ export function createBoardService(
 
     // ---- Reviews ----------------------------------------------------------------------------
     openReview: (user: CurrentUser, entryId: string) => repo.openReview(db, user.organisationId, entryId),
+    /** Approved uses of the organisation whose review date is on or before `until` (overdue when before today). */
+    reviewsDue: (user: CurrentUser, until: string) => register.reviewsDueFor(user.organisationId, until),
 
     /**
      * Starts the review of an approved use: re-opens the assessments it needs (marked "needs

@@ -150,6 +150,8 @@ describe('corrections and the record', () => {
     const [d] = await t.services.board.decisionsFor(team.board.user, entry.id)
     await assert.rejects(t.db.query("update decisions set rationale = 'changed' where id = $1", [d!.id]), /cannot be changed/)
     await assert.rejects(t.db.query('delete from decisions where id = $1', [d!.id]), /cannot be changed/)
+    // Not through a cascade either: an entry with decisions cannot be deleted (it is retired instead).
+    await assert.rejects(t.db.query('delete from register_entries where id = $1', [entry.id]), /cannot be changed/)
   })
 })
 
