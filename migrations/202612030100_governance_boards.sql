@@ -140,6 +140,8 @@ create table entry_reviews (
   entry_id uuid not null references register_entries (id) on delete cascade,
   started_by uuid references users (id),
   started_at timestamptz not null default now(),
+  -- Where the entry was when the review began (approved, pilot or live): where "continue" leaves it.
+  stage_at_start text not null,
   decision_id uuid references decisions (id)
 );
 create unique index entry_reviews_one_open on entry_reviews (entry_id) where decision_id is null;

@@ -206,10 +206,10 @@ describe('board: the decision log in the database', () => {
 
   it("counts a year's decisions by outcome, by tier and both, with chair's actions and superseded ones", async () => {
     const s = await annualSummary(t.db, a.org.id, 2025)
-    assert.equal(s.total, 5, 'five decisions in 2025')
-    assert.deepEqual(Object.entries(s.byOutcome).filter(([, n]) => n), [['approve', 2], ['approve_with_conditions', 1], ['reject', 1], ['escalate', 1]], 'by outcome')
-    assert.deepEqual(s.byTier, { low: 2, medium: 1, high: 2, prohibited: 0, unscreened: 0 }, 'by tier')
-    assert.equal(s.matrix.approve.low, 2, 'approve × low')
+    assert.equal(s.total, 4, 'five decisions in 2025, one superseded: four stand')
+    assert.deepEqual(Object.entries(s.byOutcome).filter(([, n]) => n), [['approve', 1], ['approve_with_conditions', 1], ['reject', 1], ['escalate', 1]], 'by outcome: the superseded approval counts through its correction')
+    assert.deepEqual(s.byTier, { low: 1, medium: 1, high: 2, prohibited: 0, unscreened: 0 }, 'by tier')
+    assert.equal(s.matrix.approve.low, 1, 'approve × low')
     assert.equal(s.matrix.reject.high, 1, 'reject × high')
     assert.equal(s.matrix.escalate.high, 1, 'escalate × high')
     assert.equal(s.matrix.approve.high, 0, 'approve × high')

@@ -203,7 +203,11 @@ export interface AnnualSummary {
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>
 
-/** The year's decisions (UK calendar year) counted by outcome, by tier and by both, with chair's actions and superseded ones. */
+/**
+ * The year's decisions (UK calendar year) counted by outcome, by tier and by both, each decision that
+ * stands counted once (a superseded one is counted through its correction), with chair's actions and
+ * the number superseded.
+ */
 export async function annualSummary(q: Queryable, organisationId: string, year: number): Promise<AnnualSummary> {
   const params = [organisationId, `${year}-01-01`, `${year + 1}-01-01`]
   const inYear = `d.organisation_id = $1
@@ -212,7 +216,10 @@ export async function annualSummary(q: Queryable, organisationId: string, year: 
   const [cells, extra] = await Promise.all([
     many(q, z.object({ outcome: z.enum(ALL_OUTCOMES), tier: z.string(), n: col.int }),
       `select d.outcome, coalesce(d.risk_tier, 'unscreened') as tier, count(*)::int as n
-       from decisions d where ${inYear} group by 1, 2`, params),
+       from decisions d where ${inYear}
+         -- A superseded decision is counted once, as its correction (it shows in "superseded").
+         and not exists (select 1 from decisions later where later.supersedes = d.id and later.organisation_id = d.organisation_id)
+       group by 1, 2`, params),
     one(q, z.object({ chair_actions: col.int, superseded: col.int }),
       `select count(*) filter (where d.chair_action)::int as chair_actions,
          count(*) filter (where exists (select 1 from decisions later

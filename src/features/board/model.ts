@@ -170,6 +170,8 @@ export interface MemberPresent { name: string; seat: string }
 export interface Decision {
   id: string
   entryId: string
+  /** The entry's name when it was decided. */
+  entryName: string | null
   outcome: DecisionOutcome
   rationale: string
   reviewDate: string | null

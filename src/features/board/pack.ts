@@ -1,4 +1,5 @@
 import type { CurrentUser } from '../../platform/auth/store.ts'
+import { HttpError } from '../../platform/http/errors.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
 import { fieldByKey } from '../transparency/atrs.ts'
@@ -46,8 +47,10 @@ export async function assemblePack(services: Services, user: CurrentUser, meetin
             .map(([k, v]) => ({ label: fieldByKey(k)?.label ?? k, value: String(v) }))
           : null,
       }
-    } catch {
-      packed = null // an entry removed since it was put on the agenda
+    } catch (err) {
+      // An entry the agenda names that this person cannot see any more is left out; anything else is a fault.
+      if (!(err instanceof HttpError && err.statusCode === 404)) throw err
+      packed = null
     }
     entries.set(id, packed)
     return packed

@@ -7,6 +7,7 @@ import {
   rulesFromGroups, type Stake, STAKES,
 } from './model.ts'
 import { quorumRule, SEATS, type Seat } from './quorum.ts'
+import { type Stage, STAGES } from '../register/model.ts'
 
 /** The board's SQL: boards, members, meetings, agendas, decisions, conditions, reviews. Every query is scoped by organisation. */
 
@@ -34,6 +35,7 @@ const conditionJson = z.object({
 const decisionRow = z.object({
   id: col.uuid,
   entry_id: col.uuid,
+  entry_name: col.text.nullable(),
   outcome: z.enum(ALL_OUTCOMES),
   rationale: col.text,
   review_date: col.date.nullable(),
@@ -57,7 +59,7 @@ const decisionRow = z.object({
   superseded_by: col.uuid.nullable(),
   conditions: z.array(conditionJson),
 }).transform((r): Decision => ({
-  id: r.id, entryId: r.entry_id, outcome: r.outcome, rationale: r.rationale, reviewDate: r.review_date, decidedBy: r.decided_by,
+  id: r.id, entryId: r.entry_id, entryName: r.entry_name, outcome: r.outcome, rationale: r.rationale, reviewDate: r.review_date, decidedBy: r.decided_by,
   decidedAt: r.decided_at, separationRelaxed: r.separation_relaxed, deciderStakes: r.decider_stakes,
   boardId: r.board_id, boardName: r.board_name, meetingId: r.meeting_id, meetingAt: r.meets_at, chairAction: r.chair_action,
   membersPresent: r.members_present, minutesRef: r.minutes_ref, needed: r.needed, escalatedTo: r.escalated_to,
@@ -94,7 +96,7 @@ export async function lifecycleFacts(
   return { approved: row.approved, openConditions: row.open_conditions, acceptedOpenActions: row.accepted }
 }
 
-const DECISION_SELECT = `select d.id, d.entry_id, d.outcome, d.rationale, d.review_date, u.name as decided_by, d.decided_at,
+const DECISION_SELECT = `select d.id, d.entry_id, d.entry_name, d.outcome, d.rationale, d.review_date, u.name as decided_by, d.decided_at,
        d.separation_relaxed, d.decider_stakes, d.board_id, b.name as board_name, d.meeting_id, m.meets_at, d.chair_action,
        d.members_present, d.minutes_ref, d.needed, d.escalated_to, d.escalation_ref, d.decided_anyway, d.review, d.supersedes,
        (select s.id from decisions s where s.supersedes = d.id) as superseded_by,
@@ -175,6 +177,18 @@ export async function carryOpenConditions(q: Queryable, organisationId: string, 
      where organisation_id = $1 and decision_id = $2 and status in ('open', 'submitted') returning id`,
     [organisationId, fromDecision, toDecision])
 }
+
+/** Closes the open conditions of a decision a correction replaced without conditions (waived, saying so). */
+export const waiveOpenConditions = (q: Queryable, organisationId: string, decisionId: string, by: string, reason: string) =>
+  run(q,
+    `update decision_conditions set status = 'waived', closed_by = $3, closed_at = now(), waiver_reason = $4
+     where organisation_id = $1 and decision_id = $2 and status in ('open', 'submitted') returning id`,
+    [organisationId, decisionId, by, reason])
+
+/** The board's next meeting from a time on whose minutes are not approved, or null. */
+export const nextMeeting = (q: Queryable, organisationId: string, boardId: string, from: Date): Promise<Meeting | null> =>
+  maybeOne(q, meetingRow, `${MEETING_SELECT} where m.organisation_id = $1 and m.board_id = $2 and m.meets_at >= $3
+    and m.minutes_approved_at is null order by m.meets_at limit 1`, [organisationId, boardId, from])
 
 /** The condition and the decision it belongs to (board, entry), or null. */
 export const findCondition = (q: Queryable, organisationId: string, entryId: string, id: string) =>
@@ -413,9 +427,19 @@ export const openReview = (q: Queryable, organisationId: string, entryId: string
   maybeOne(q, z.object({ id: col.uuid, started_at: col.timestamp }),
     'select id, started_at from entry_reviews where organisation_id = $1 and entry_id = $2 and decision_id is null', [organisationId, entryId])
 
-export const insertReview = (q: Queryable, organisationId: string, entryId: string, startedBy: string) =>
-  one(q, z.object({ id: col.uuid }), 'insert into entry_reviews (organisation_id, entry_id, started_by) values ($1, $2, $3) returning id',
-    [organisationId, entryId, startedBy])
+export const insertReview = (q: Queryable, organisationId: string, entryId: string, startedBy: string, stage: string) =>
+  one(q, z.object({ id: col.uuid }),
+    'insert into entry_reviews (organisation_id, entry_id, started_by, stage_at_start) values ($1, $2, $3, $4) returning id',
+    [organisationId, entryId, startedBy, stage])
+
+/** The stage an entry was in when the review a decision closed began (null: that decision closed no review). */
+export const stageBeforeReview = async (q: Queryable, organisationId: string, decisionId: string): Promise<Stage | null> =>
+  (await maybeOne(q, z.object({ stage_at_start: z.enum(STAGES) }),
+    'select stage_at_start from entry_reviews where organisation_id = $1 and decision_id = $2', [organisationId, decisionId]))?.stage_at_start ?? null
+
+/** Moves the review a superseded decision closed onto the decision that corrects it. */
+export const moveReview = (q: Queryable, organisationId: string, fromDecision: string, toDecision: string) =>
+  run(q, 'update entry_reviews set decision_id = $3 where organisation_id = $1 and decision_id = $2 returning id', [organisationId, fromDecision, toDecision])
 
 export const closeReview = (q: Queryable, organisationId: string, entryId: string, decisionId: string) =>
   run(q, 'update entry_reviews set decision_id = $3 where organisation_id = $1 and entry_id = $2 and decision_id is null returning id',

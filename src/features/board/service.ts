@@ -3,7 +3,7 @@ import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
-import type { Vars } from '../../platform/i18n/i18n.ts'
+import { t, type Vars } from '../../platform/i18n/i18n.ts'
 import { isUuid, todayIso } from '../../platform/validation.ts'
 import type { AssessmentService } from '../assessments/service.ts'
 import type { OrganisationService } from '../organisations/service.ts'
@@ -161,7 +161,8 @@ export function createBoardService(
     let present: { name: string; seat: string }[]
     const chairAction = input.sitting.kind === 'chair'
     if (input.sitting.kind === 'meeting') {
-      const meeting = await meetingOf(tx, user, input.sitting.meetingId)
+      // Locked: decisions recorded at the same meeting at once take their agenda places in turn.
+      const meeting = await meetingOf(tx, user, input.sitting.meetingId, true)
       board = await boardOf(tx, user, meeting.boardId)
       const seat = await repo.seatOf(tx, user.organisationId, board.id, user.id)
       if (!seat) throw new DecisionRefused('board.errors.notMember', 'sitting', { board: board.name })
@@ -205,10 +206,30 @@ export function createBoardService(
         await repo.insertCondition(tx, { organisationId: user.organisationId, decisionId, entryId: entry.id, text: c.text, ownerId: c.ownerId, dueDate: c.dueDate })
       }
     }
-    // A correction carries the old decision's conditions that are still open.
-    if (supersedes) await repo.carryOpenConditions(tx, user.organisationId, supersedes.id, decisionId)
+    // A correction that approves carries the old decision's open conditions; one that does not closes them.
+    if (supersedes && APPROVING.includes(outcome)) await repo.carryOpenConditions(tx, user.organisationId, supersedes.id, decisionId)
+    else if (supersedes) {
+      await repo.waiveOpenConditions(tx, user.organisationId, supersedes.id, user.id, t('board.condition.supersededReason', { outcome: t(`outcome.${outcome}`) }))
+    }
     const accepted = await acceptOpenActions(tx, user, entry.id, decisionId, input, allowed)
-    if (isReview || (review && REVIEWABLE.includes(entry.stage) && supersedes?.review)) await repo.closeReview(tx, user.organisationId, entry.id, decisionId)
+    // A review decision closes the review; correcting one carries the review over to the correction.
+    let stageBefore: Stage | null = null
+    if (supersedes?.review) {
+      stageBefore = await repo.stageBeforeReview(tx, user.organisationId, supersedes.id)
+      await repo.moveReview(tx, user.organisationId, supersedes.id, decisionId)
+    } else if (isReview) {
+      await repo.closeReview(tx, user.organisationId, entry.id, decisionId)
+    }
+    // A chair's action goes on the board's next meeting for noting, if one is already scheduled
+    // (a meeting scheduled later picks it up when its agenda is proposed).
+    if (chairAction) {
+      const next = await repo.nextMeeting(tx, user.organisationId, board.id, new Date())
+      if (next) {
+        await repo.appendAgendaItem(tx, user.organisationId, next.id, {
+          kind: 'noting', entryId: entry.id, decisionId, title: t('board.agenda.chairAction', { name: entry.name }).slice(0, 300),
+        })
+      }
+    }
     // On the meeting's agenda, so the minutes and the pack show it.
     if (meetingId) {
       const agenda = await repo.listAgenda(tx, user.organisationId, meetingId)
@@ -224,7 +245,8 @@ export function createBoardService(
       ...(input.decidedAnyway ? { decidedAnyway: { from: null, to: input.decidedAnyway } } : {}),
       ...relaxedMark(allowed),
     })
-    const stage = stageAfterDecision(outcome, entry.stage)
+    // Correcting "retire" to "continue" puts the entry back where the review found it.
+    const stage = stageAfterDecision(outcome, stageBefore ?? entry.stage)
     await register.applyChange(tx, user, entry, {
       stage,
       ...(input.reviewDate ? { nextReviewDate: input.reviewDate } : {}),
@@ -390,6 +412,7 @@ export function createBoardService(
       await db.transaction(async (tx) => {
         const meeting = await meetingOf(tx, user, meetingId, true)
         await mustManage(tx, user, meeting.boardId)
+        if (meeting.minutesApprovedAt) throw new DecisionRefused('board.errors.minutesApproved', 'minutes')
         const members = new Set((await repo.listMembers(tx, user.organisationId, meeting.boardId)).map((m) => m.userId))
         if (userIds.some((u) => !members.has(u))) throw new DecisionRefused('board.errors.attendance', 'attendees')
         await repo.setAttendance(tx, user.organisationId, meeting.id, userIds)
@@ -402,6 +425,7 @@ export function createBoardService(
       await db.transaction(async (tx) => {
         const meeting = await meetingOf(tx, user, meetingId, true)
         await mustManage(tx, user, meeting.boardId)
+        if (meeting.minutesApprovedAt) throw new DecisionRefused('board.errors.minutesApproved', 'minutes')
         if (entry) {
           await repo.appendAgendaItem(tx, user.organisationId, meeting.id, {
             kind: entry.stage === 'awaiting_decision' ? 'decision' : 'other', entryId: entry.id, title: item.title ?? entry.name,
@@ -417,6 +441,7 @@ export function createBoardService(
       await db.transaction(async (tx) => {
         const meeting = await meetingOf(tx, user, meetingId, true)
         await mustManage(tx, user, meeting.boardId)
+        if (meeting.minutesApprovedAt) throw new DecisionRefused('board.errors.minutesApproved', 'minutes')
         if (!(await repo.listAgenda(tx, user.organisationId, meeting.id)).some((a) => a.id === itemId)) throw notFound()
         await repo.moveAgendaItem(tx, user.organisationId, meeting.id, itemId, direction)
       })
@@ -427,6 +452,7 @@ export function createBoardService(
       await db.transaction(async (tx) => {
         const meeting = await meetingOf(tx, user, meetingId, true)
         await mustManage(tx, user, meeting.boardId)
+        if (meeting.minutesApprovedAt) throw new DecisionRefused('board.errors.minutesApproved', 'minutes')
         if (!(await repo.deleteAgendaItem(tx, user.organisationId, meeting.id, itemId))) throw notFound()
       })
     },
@@ -582,7 +608,7 @@ export function createBoardService(
         const entry = await register.getForUpdate(tx, user, entryId)
         if (!REVIEWABLE.includes(entry.stage)) throw new DecisionRefused('board.errors.notReviewable')
         if (await repo.openReview(tx, user.organisationId, entry.id)) throw new DecisionRefused('board.errors.reviewOpen')
-        await repo.insertReview(tx, user.organisationId, entry.id, user.id)
+        await repo.insertReview(tx, user.organisationId, entry.id, user.id, entry.stage)
         const reopened = await assessments.reopenForReview(tx, user, entry)
         await audit(tx, user, 'register_entry', entry.id, 'review_started', { review: { from: null, to: reopened.join(', ') || '-' } })
         return reopened
@@ -596,7 +622,7 @@ export function createBoardService(
   ): Promise<repo.NewAgendaItem[]> {
     const items: repo.NewAgendaItem[] = []
     const previous = await repo.previousMeeting(tx, user.organisationId, board.id, meetsAt, meetingId)
-    if (previous && !previous.minutesApprovedAt) items.push({ kind: 'minutes', title: 'Minutes of the previous meeting' })
+    if (previous && !previous.minutesApprovedAt) items.push({ kind: 'minutes', title: t('board.agenda.minutes') })
     for (const e of awaiting) items.push({ kind: 'decision', entryId: e.id, title: e.name })
     for (const e of reviewing) items.push({ kind: 'review', entryId: e.id, title: e.name })
     const day = meetsAt.toISOString().slice(0, 10)
@@ -604,7 +630,7 @@ export function createBoardService(
       if (c.due_date && c.due_date < day) items.push({ kind: 'condition', entryId: c.entry_id, conditionId: c.id, title: `${c.entry_name ?? ''}: ${c.text}`.slice(0, 300) })
     }
     for (const d of await repo.chairActionsToNote(tx, user.organisationId, board.id)) {
-      items.push({ kind: 'noting', entryId: d.entryId, decisionId: d.id, title: `${d.outcome === 'approve' ? 'Approved' : 'Approved with conditions'} by chair's action` })
+      items.push({ kind: 'noting', entryId: d.entryId, decisionId: d.id, title: t('board.agenda.chairAction', { name: d.entryName ?? '' }).slice(0, 300) })
     }
     return items
   }
