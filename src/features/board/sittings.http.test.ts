@@ -77,6 +77,7 @@ describe('where a decision is taken', () => {
 
   test('the chair approves a low-risk entry between meetings; it goes on the next agenda for noting', async () => {
     const low = await makeEntry(t, team, { stage: 'awaiting_decision', screening: 'low' })
+    assert.ok((await chair.get(`/register/${low.id}/decision`)).body.includes(`value="chair:${boardId}"`), 'the form offers the chair\'s action')
     const res = await chair.post(`/register/${low.id}/decision`, approval(`chair:${boardId}`))
     assert.equal(res.statusCode, 303, 'chair\'s action on a low-risk entry')
     const [d] = await t.services.board.decisionsFor(team.board.user, low.id)
@@ -92,6 +93,7 @@ describe('where a decision is taken', () => {
 
   test('chair\'s action is refused for an entry that is not low risk, for a non-chair, and for anything but approval', async () => {
     const high = await makeEntry(t, team, { stage: 'awaiting_decision', screening: 'high' })
+    assert.ok(!(await chair.get(`/register/${high.id}/decision`)).body.includes(`value="chair:${boardId}"`), 'the form does not offer it for a high-risk entry')
     const notLow = await chair.post(`/register/${high.id}/decision`, approval(`chair:${boardId}`))
     assert.equal(notLow.statusCode, 409)
     assert.match(notLow.body, /A chair&#39;s action is only for a low-risk use/)
