@@ -246,7 +246,9 @@ export function createBoardService(
       ...relaxedMark(allowed),
     })
     // Correcting "retire" to "continue" puts the entry back where the review found it.
-    const stage = stageAfterDecision(outcome, stageBefore ?? entry.stage)
+    // A correction that still approves leaves a use already in pilot or live where it is.
+    const inUse = supersedes && APPROVING.includes(outcome) && (entry.stage === 'pilot' || entry.stage === 'live')
+    const stage = inUse ? entry.stage : stageAfterDecision(outcome, stageBefore ?? entry.stage)
     await register.applyChange(tx, user, entry, {
       stage,
       ...(input.reviewDate ? { nextReviewDate: input.reviewDate } : {}),

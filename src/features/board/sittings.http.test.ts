@@ -147,6 +147,19 @@ describe('corrections and the record', () => {
     assert.equal(again.statusCode, 409)
   })
 
+  test('correcting the approval of a live use keeps it live; correcting it to a rejection takes it out of use', async () => {
+    const entry = await makeEntry(t, team, { stage: 'live' })
+    const [first] = await t.services.board.decisionsFor(team.board.user, entry.id)
+    const fix = await chair.post(`/board/decisions/${first!.id}/correct`, {
+      ...approval(`meeting:${meetingId}`), rationale: 'The review date was recorded wrongly.',
+    })
+    assert.equal(fix.statusCode, 303)
+    assert.equal((await reload(t, team, entry.id)).stage, 'live', 'still live')
+    const [second] = await t.services.board.decisionsFor(team.board.user, entry.id)
+    await chair.post(`/board/decisions/${second!.id}/correct`, { sitting: `meeting:${meetingId}`, outcome: 'reject', rationale: 'The board rejected it.', ...anyway })
+    assert.equal((await reload(t, team, entry.id)).stage, 'rejected')
+  })
+
   test('the database refuses to change or delete a recorded decision', async () => {
     const entry = await makeEntry(t, team, { stage: 'approved' })
     const [d] = await t.services.board.decisionsFor(team.board.user, entry.id)
