@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { paginationFor } from '../../platform/http/pagination.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import { requirePermission } from '../../platform/http/auth.ts'
 import { formErrors, parseWith } from '../../platform/http/forms.ts'
@@ -46,20 +47,7 @@ const asStrings = (f: LogFilters): Record<string, string | undefined> => ({
 
 /** govukPagination for the log's pages, keeping the filters. */
 function pagination(filters: LogFilters, page: number, pages: number) {
-  if (pages <= 1) return null
-  const link = (n: number) => `/board/decisions${filterQuery(asStrings(filters), { page: String(n) })}`
-  const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b)
-  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = []
-  shown.forEach((n, i) => {
-    if (i > 0 && n - shown[i - 1]! > 1) items.push({ ellipsis: true })
-    items.push({ number: n, href: link(n), current: n === page })
-  })
-  return {
-    items,
-    previous: page > 1 ? { href: link(page - 1) } : undefined,
-    next: page < pages ? { href: link(page + 1) } : undefined,
-    landmarkLabel: t('board.log.pages'),
-  }
+  return paginationFor(page, pages, (n) => `/board/decisions${filterQuery(asStrings(filters), { page: String(n) })}`, t('board.log.pages'))
 }
 
 function selectItems(anyText: string, options: readonly (readonly [string, string])[], selected: string | undefined) {

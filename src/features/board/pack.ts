@@ -3,7 +3,7 @@ import { HttpError } from '../../platform/http/errors.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
 import { fieldByKey } from '../transparency/atrs.ts'
-import { quorumInWords } from './boardRoutes.ts'
+import { quorumInWords } from './quorumWords.ts'
 import type { BoardPack, PackEntry, PackItem } from './packModel.ts'
 
 /**

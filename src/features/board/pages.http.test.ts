@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Client, createTestApp, fieldValue, shown, type TestApp } from '../../../test/support/app.ts'
 import { dateFields, daysFromToday, makePerson, makeTeam, type Person, signInAs, type Team } from '../../../test/support/factories.ts'
-import { quorumInWords, shortfallInWords } from './boardRoutes.ts'
+import { quorumInWords, shortfallInWords } from './quorumWords.ts'
 import { TEMPLATE_BOARD } from './model.ts'
 
 describe('quorumInWords and shortfallInWords', () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { paginationFor } from '../../platform/http/pagination.ts'
 import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import { requirePermission } from '../../platform/http/auth.ts'
@@ -197,21 +198,9 @@ function selectItems(anyText: string, options: [string, string][], selected: str
 
 /** govukPagination items for a list, keeping the other query parameters. */
 function pagination(url: string, page: number, pages: number) {
-  if (pages <= 1) return null
-  const link = (n: number) => {
+  return paginationFor(page, pages, (n) => {
     const u = new URL(url, 'http://x')
     u.searchParams.set('page', String(n))
     return `${u.pathname}${u.search}`
-  }
-  const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b)
-  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = []
-  shown.forEach((n, i) => {
-    if (i > 0 && n - shown[i - 1]! > 1) items.push({ ellipsis: true })
-    items.push({ number: n, href: link(n), current: n === page })
   })
-  return {
-    items,
-    previous: page > 1 ? { href: link(page - 1) } : undefined,
-    next: page < pages ? { href: link(page + 1) } : undefined,
-  }
 }
