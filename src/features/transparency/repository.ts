@@ -97,14 +97,64 @@ export async function nextVersionNo(q: Queryable, recordId: string): Promise<num
     [recordId])).next
 }
 
+/** What the register said about the use when a version was published (for the public filters). */
+export interface PublicationFacets {
+  service_area?: string | null
+  technique?: string | null
+  risk_tier?: string | null
+}
+
 export const insertPublication = (q: Queryable, p: {
   organisationId: string; recordId: string; versionNo: number; standardVersion: string; fields: AtrsFields
-  publishedBy: string; separationRelaxed: boolean
+  publishedBy: string; separationRelaxed: boolean; fieldsCy?: AtrsFields; facets?: PublicationFacets
 }) =>
   run(q,
-    `insert into transparency_publications (organisation_id, record_id, version_no, standard_version, fields, published_by, separation_relaxed)
-     values ($1, $2, $3, $4, $5, $6, $7)`,
-    [p.organisationId, p.recordId, p.versionNo, p.standardVersion, JSON.stringify(p.fields), p.publishedBy, p.separationRelaxed])
+    `insert into transparency_publications (organisation_id, record_id, version_no, standard_version, fields, published_by, separation_relaxed, fields_cy, facets)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [p.organisationId, p.recordId, p.versionNo, p.standardVersion, JSON.stringify(p.fields), p.publishedBy, p.separationRelaxed,
+      JSON.stringify(p.fieldsCy ?? {}), JSON.stringify(p.facets ?? {})])
+
+/**
+ * Puts the record's latest published version into public_records (insert or replace), with the
+ * organisation's name, type, nation and region as they are now. Call it in the transaction that
+ * publishes, so the public register never shows a half-published record.
+ */
+export const indexPublication = (q: Queryable, recordId: string) =>
+  run(q,
+    `insert into public_records (
+       record_id, organisation_id, public_id, organisation_slug, organisation_name, organisation_type, nation, region,
+       title, summary, phase, third_party, service_area, technique, risk_tier, version_no, first_published_at,
+       published_at, standard_version, fields, fields_cy, search)
+     select r.id, r.organisation_id, o.slug || '/' || r.slug, o.slug, o.name, o.organisation_type, o.nation, o.region,
+       coalesce(nullif(p.fields ->> 'title', ''), nullif(p.fields ->> 'name', ''), r.slug),
+       coalesce(p.fields ->> 'one_sentence_description', ''),
+       coalesce(p.fields ->> 'phase', ''),
+       lower(coalesce(p.fields ->> 'external_supplier_involvement', '')) = 'yes',
+       nullif(p.facets ->> 'service_area', ''), nullif(p.facets ->> 'technique', ''), nullif(p.facets ->> 'risk_tier', ''),
+       p.version_no,
+       (select min(f.published_at) from transparency_publications f where f.record_id = r.id),
+       p.published_at, p.standard_version, p.fields, p.fields_cy,
+       public_record_search(p.fields, o.name)
+     from transparency_publications p
+     join transparency_records r on r.id = p.record_id
+     join organisations o on o.id = r.organisation_id
+     where p.record_id = $1
+     order by p.version_no desc
+     limit 1
+     on conflict (record_id) do update set
+       organisation_slug = excluded.organisation_slug, organisation_name = excluded.organisation_name,
+       organisation_type = excluded.organisation_type, nation = excluded.nation, region = excluded.region,
+       title = excluded.title, summary = excluded.summary, phase = excluded.phase, third_party = excluded.third_party,
+       service_area = excluded.service_area, technique = excluded.technique, risk_tier = excluded.risk_tier,
+       version_no = excluded.version_no, published_at = excluded.published_at,
+       standard_version = excluded.standard_version, fields = excluded.fields, fields_cy = excluded.fields_cy,
+       search = excluded.search`,
+    [recordId])
+
+/** The public register's generation: it moves on with every change to public_records (see the migration). */
+export async function publicGeneration(q: Queryable): Promise<number> {
+  return (await one(q, z.object({ generation: col.int }), 'select generation::int as generation from public_register_state where id = 1')).generation
+}
 
 // ---- The public register: published versions only, every organisation. ----
 

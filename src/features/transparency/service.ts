@@ -206,7 +206,9 @@ export function createTransparencyService(
         await repo.insertPublication(tx, {
           organisationId: user.organisationId, recordId: r.id, versionNo: next, standardVersion: ATRS_VERSION,
           fields: published, publishedBy: user.id, separationRelaxed: verdict.relaxed,
+          facets: { service_area: entry.serviceArea, technique: entry.technique, risk_tier: entry.riskTier },
         })
+        await repo.indexPublication(tx, r.id)
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entryId,
           action: 'record_published',
