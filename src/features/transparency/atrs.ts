@@ -354,7 +354,7 @@ function dateOnly(iso: string): string {
 }
 
 /** One record's values in export order, keyed. Only ATRS keys are exported, never other keys. */
-function exportRecord(row: PublishedRecordRow): Record<string, string | number> {
+export function exportRecord(row: PublishedRecordRow): Record<string, string | number> {
   const rec: Record<string, string | number> = {
     id: row.slug,
     standard_version: ATRS_VERSION,
@@ -382,6 +382,22 @@ export const CSV_COLUMNS: readonly string[] = Object.freeze([
 
 /** One CSV cell, spreadsheet formulas defused (platform/csv.ts). */
 export { csvCell }
+
+/** The CSV's header line, CRLF-terminated (for streaming: write it once, then csvRecordLine per record). */
+export function csvHeaderLine(): string {
+  return `${CSV_COLUMNS.map(csvCell).join(',')}\r\n`
+}
+
+/** One record as a CSV line, CRLF-terminated, formulas defused. */
+export function csvRecordLine(row: PublishedRecordRow): string {
+  const rec = exportRecord(row)
+  return `${CSV_COLUMNS.map((c) => csvCell(String(rec[c] ?? ''))).join(',')}\r\n`
+}
+
+/** One record as the JSON object the downloads and the public API give (ATRS keys). */
+export function recordToJson(row: PublishedRecordRow): Record<string, unknown> {
+  return exportRecord(row)
+}
 
 /** Published records as RFC 4180 CSV with CRLF line ends (each line, the last too, ends CRLF). */
 export function recordsToCsv(rows: PublishedRecordRow[]): string {
