@@ -14,7 +14,7 @@ import { isApiRequest, setUpInputBoundary } from './platform/http/input.ts'
 import { setUpRouteTable } from './platform/http/routeTable.ts'
 import { applySecurityHeaders, setUpCsrf, setUpSecurityHeaders } from './platform/http/security.ts'
 import { createViews, GOVUK_ASSETS } from './platform/http/views.ts'
-import { t } from './platform/i18n/i18n.ts'
+import { currentLang, langForUrl, runWithLang, t } from './platform/i18n/i18n.ts'
 import { navigationFor } from './platform/http/navigation.ts'
 import { createServices, type Services } from './services.ts'
 import type { QuestionSetCatalogue } from './features/assessments/catalogue.ts'
@@ -31,11 +31,15 @@ import { boardPagesRoutes } from './features/board/boardRoutes.ts'
 import { decisionLogRoutes } from './features/board/logRoutes.ts'
 import { transparencyRoutes } from './features/transparency/routes.ts'
 import { publicRoutes } from './features/transparency/publicRoutes.ts'
+import { publicRecordRoutes } from './features/transparency/publicRecordRoutes.ts'
+import { publicApi } from './features/transparency/publicApi.ts'
+import { setUpPublicCache } from './platform/http/publicCache.ts'
 import { policyRoutes } from './features/policies/routes.ts'
 import { can } from './platform/auth/permissions.ts'
 import { outboxRoutes } from './features/outbox/routes.ts'
 import { homeRoutes } from './features/home/routes.ts'
 import { toolRoutes } from './features/tools/routes.ts'
+import { interchangeRoutes } from './features/interchange/routes.ts'
 import { schemaValidationFields, setUpOpenApi } from './platform/http/openapi.ts'
 
 declare module 'fastify' {
@@ -82,6 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   setUpRouteTable(app)
   const services: Services = createServices(db, deps.questionSets, config)
   const views = createViews()
+  // Every request answers in its own language (Welsh on public pages with ?lang=cy): t() reads it.
+  app.addHook('onRequest', (request, _reply, done) => runWithLang(langForUrl(request.url), done))
 
   await app.register(cookie, { secret: config.sessionSecret })
   // A form posted with no fields at all still reaches the handler's own validation.
@@ -107,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   setUpAuthentication(app, services.auth)
   setUpCsrf(app, { secureCookies: config.secureCookies })
+  // After authentication: its onSend runs first, so a public answer's Cache-Control is the cache's.
+  setUpPublicCache(app, { generation: () => services.transparency.publicIndex.generation() })
 
   app.decorateReply('view', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const request = this.request
@@ -116,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       cspNonce: request.cspNonce,
       navigation: navigationFor(request.user, request.url, Boolean(context.publicPage)),
       currentUrl: request.url,
+      htmlLang: currentLang(),
       ...context,
     })
     return this.type('text/html; charset=utf-8').send(html)
@@ -145,7 +154,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     description:
       'The register of AI uses and its assessments. Authenticate with a personal API token (Authorization: Bearer …) made ' +
       'on the Account page, or with a signed-in session plus the x-csrf-token header for changes. Another ' +
-      "organisation's entries answer 404. Errors are JSON: `error` says what is wrong, `fields` names each wrong field.",
+      "organisation's entries answer 404. Errors are JSON: `error` says what is wrong, `fields` names each wrong field. " +
+      'The public register (/api/public/v1/…) needs no authentication: published records only, the same answer for everyone, ' +
+      'with an ETag and Cache-Control, and CORS open.',
   })
 
   await app.register(async (scope) => {
@@ -160,10 +171,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     decisionLogRoutes(scope, services)
     transparencyRoutes(scope, services)
     publicRoutes(scope, services)
+    publicRecordRoutes(scope, services, { baseUrl: config.publicBaseUrl })
+    publicApi(scope, services)
     policyRoutes(scope, services)
     outboxRoutes(scope, services, { smtpConfigured: Boolean(config.mail.smtpUrl) })
     homeRoutes(scope, services)
     toolRoutes(scope, services)
+    interchangeRoutes(scope, services, { baseUrl: config.publicBaseUrl })
     assessmentApi(scope, services)
     registerApi(scope, services)
   })

@@ -14,6 +14,8 @@ import { OrganisationExists } from './features/organisations/service.ts'
 import { MIN_PASSWORD_LENGTH } from './features/people/model.ts'
 import { AlreadyMemberError, generatePassword } from './features/people/service.ts'
 import { importStaffFile } from './features/people/staffImportCli.ts'
+import { importCommand } from './features/interchange/cli.ts'
+import { loadDemoImports } from './features/interchange/demo.ts'
 import { ROLES, isRole } from './platform/auth/permissions.ts'
 import { openDb } from './platform/db/db.ts'
 import { migrate } from './platform/db/migrate.ts'
@@ -42,6 +44,12 @@ Commands:
                               roles). Every row is checked first: on any bad row the report is printed,
                               nothing is imported and the exit code is 1. New people get an invitation
                               e-mail. Prints how many were added, changed and unchanged.
+  import --format nl-register|atrs|atrs-index FILE [--organisation SLUG]
+                              Import records: the Dutch Algorithm Register's CSV export (organisations made as
+                              needed), ATRS records as CSV or JSON with the standard's keys (into --organisation),
+                              or GOV.UK's index of ATRS records (shown as published on GOV.UK). Valid rows are
+                              imported and published in one transaction; each rejected row is printed with its
+                              line and reason, and the exit code is then 1. Running it again changes nothing.
   reminders [--days N]        Queue an e-mail to everyone who has not acknowledged a staff policy in force
                               for N days (default ACK_REMINDER_DAYS, 14); once per person and major version.
                               Also the board's: to each owner of a condition, and to the proposer, chair and
@@ -58,16 +66,19 @@ async function main(argv: string[]): Promise<number> {
       demo: { type: 'boolean' }, slug: { type: 'string' }, name: { type: 'string' }, 'contact-email': { type: 'string' },
       website: { type: 'string' }, region: { type: 'string' }, org: { type: 'string' }, email: { type: 'string' },
       roles: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' }, days: { type: 'string' },
+      format: { type: 'string' }, organisation: { type: 'string' },
     },
   })
   // `staff import` takes the file as its last word.
   const staffFile = positionals[0] === 'staff' && positionals[1] === 'import' && positionals.length === 3 ? positionals[2] : undefined
-  const command = staffFile !== undefined ? 'staff import' : positionals.join(' ')
+  // `import` too.
+  const importPath = positionals[0] === 'import' && positionals.length === 2 ? positionals[1] : undefined
+  const command = staffFile !== undefined ? 'staff import' : importPath !== undefined ? 'import' : positionals.join(' ')
   if (values.help || !command) {
     console.log(USAGE)
     return command || values.help ? 0 : 2
   }
-  if (!['serve', 'migrate', 'org create', 'user create', 'demo load', 'mail send', 'reminders', 'staff import'].includes(command)) {
+  if (!['serve', 'migrate', 'org create', 'user create', 'demo load', 'mail send', 'reminders', 'staff import', 'import'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${USAGE}`)
     return 2
   }
@@ -89,6 +100,8 @@ async function main(argv: string[]): Promise<number> {
           if (!refusal) {
             console.log('Loading demo data…')
             await loadDemo(db, services, { env: config.env })
+            // Real records beside the demo: the Dutch register's export and GOV.UK's index (serve only, not the tests' demo).
+            for (const line of await loadDemoImports(services)) console.log(line)
           } else {
             console.log(`Not loading demo data. ${refusal}`)
           }
@@ -184,6 +197,8 @@ async function main(argv: string[]): Promise<number> {
         console.log(result.summary)
         return 0
       }
+      case 'import':
+        return await importCommand(services, { format: values.format, organisation: values.organisation, file: importPath! })
       case 'reminders': {
         const given = values.days === undefined ? undefined : z.object({ days: z.string().regex(/^[0-9]{1,4}$/, 'a whole number of days').transform(Number) }).parse({ days: values.days }).days
         const days = given ?? config.ackReminderDays

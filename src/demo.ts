@@ -228,19 +228,58 @@ const PATH: Record<Stage, Stage[]> = {
   retired: ['under_assessment', 'awaiting_decision'],
 }
 
-/** ATRS fields the register cannot know, as a council would complete them before publishing. */
+/**
+ * ATRS fields the register cannot know, as a council would complete them before publishing: every
+ * field of the current version, in words that follow from the entry (a generative tool bought off
+ * the shelf has no development data of the council's; a model the council trained has one).
+ */
 function completion(e: Base): Record<string, string> {
-  return {
+  const generative = /language model|generative|copilot|chatbot/i.test(`${e.technique} ${e.supplier ?? ''}`)
+  const personal = e.specialCategoryData ? 'Personal data, including special category data about health or care.' : e.personalData ? 'Personal data: names, contact details and case references.' : 'None.'
+  const base: Record<string, string> = {
     one_sentence_description: e.purpose.split('. ')[0]!.replace(/\.$/, '') + '.',
     previous_process: 'Staff did this work by hand.',
     scope: `${e.peopleAffected}. Used by the ${e.serviceArea} team only.`,
     benefit: 'Saves officer time and gives a more consistent service.',
+    alternatives_considered: 'Carrying on by hand, and adding staff; both cost more for the same service.',
     impact_assessment: 'Screening completed in AI Governance Hub; a DPIA and equality screening were carried out where required.',
     risks_and_mitigations: 'Inaccurate output is caught by human review; access is limited to the team; the tool is reviewed yearly by the AI governance board.',
     external_supplier_role: e.supplier ? 'Provides and hosts the software under contract.' : '',
     companies_house_number: e.supplier ? 'N/A' : '',
     procurement_procedure_type: e.supplier ? 'Call-off from a public sector framework' : '',
     data_access_terms: e.supplier ? 'The supplier processes data only on the council\'s instructions under a data processing agreement.' : '',
+    frequency_and_scale_of_usage: 'Used every working day by the team; a few hundred items a month.',
+    required_training: 'Staff complete the council\'s AI awareness module and a short briefing on this tool before using it.',
+    appeals_and_review: 'Anyone affected can ask the service to review an outcome through the council\'s complaints procedure; a person looks at the case again.',
+    system_architecture: `${e.technique}, ${e.supplier ? `provided by ${e.supplier}` : 'built by the council'}, used through the council's own systems with single sign-on.`,
+    system_level_input: 'Text and records the team already holds for the case.',
+    system_level_output: 'A draft or a suggestion that a member of staff checks before anything is used.',
+    maintenance: 'Reviewed each year by the AI governance board, and sooner if the supplier changes the model or a problem is reported.',
+    models: e.technique,
+    operational_data_name__1: `${e.serviceArea} case data`,
+    operational_data_modality__1: 'Text',
+    operational_data_description__1: 'The records and text the team enters for each case while using the tool.',
+    operational_data_quantities__1: 'A few hundred items a month.',
+    operational_sensitive_attributes__1: personal,
+    operational_data_collection__1: 'Collected by the service in its normal work; the tool uses it for the same purpose.',
+    operational_data_sharing_agreements__1: e.supplier ? 'A data processing agreement with the supplier; no other sharing.' : 'None: the data stays with the council.',
+    operational_data_access_and_storage__1: 'Only the team can see it, through the council\'s access controls; it is kept as long as the case record, under the council\'s retention schedule.',
+  }
+  if (generative) return base
+  // A model the council trained or configured on its own records: its model and development data.
+  return {
+    ...base,
+    model_name__1: e.name, model_version__1: '1.0', model_task__1: e.purpose.split('. ')[0]!,
+    model_input__1: 'Structured records from the service\'s case system.', model_output__1: 'A score or a ranked list for staff to check.',
+    model_architecture__1: e.technique, model_performance__1: 'Checked against past cases before use, and monitored each quarter for differences between groups of residents.',
+    datasets__1: 'Three years of the service\'s historical case records: training 80%, testing 20%.',
+    source_data_name__1: `${e.serviceArea} historical case records`, data_modality__1: 'Tabular',
+    data_description__1: 'Past cases with their outcomes.', data_quantities__1: 'About 20,000 records.',
+    sensitive_attributes__1: personal, data_completeness_and_representativeness__1: 'Some older records lack outcomes and were left out; the records cover every part of the borough.',
+    source_data_url__1: 'N/A', data_collection__1: 'Collected by the service in its normal work.',
+    data_cleaning__1: 'Duplicates removed and dates standardised.',
+    data_sharing_agreements__1: 'None: the data stays with the council.',
+    data_access_and_storage__1: 'Held in the council\'s own systems; only the model\'s maintainers can see the training copy.',
   }
 }
 
@@ -329,6 +368,10 @@ export async function loadDemo(_db: Db, services: Services, opts: { env?: Config
       const record = await services.transparency.recordFor(contributor, entry.id)
       const fill = Object.fromEntries(Object.entries(completion(d.entry)).filter(([k]) => !record!.fields[k]))
       await services.transparency.update(contributor, entry.id, record!.version, fill)
+      // A reviewer who did not write the record approves it; an administrator publishes it.
+      const filled = await services.transparency.recordFor(contributor, entry.id)
+      if (!filled!.completeness.complete) throw new Error(`Demo record for "${d.entry.name}" is incomplete: ${filled!.completeness.missing.map((m) => m.key).join(', ')}`)
+      await services.transparency.approve(admin, entry.id, filled!.version)
       await services.transparency.publish(admin, entry.id)
     }
   }

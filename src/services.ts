@@ -3,6 +3,7 @@ import type { QuestionSetCatalogue } from './features/assessments/catalogue.ts'
 import { createRiskService } from './features/assessments/risks.ts'
 import { createAssessmentService } from './features/assessments/service.ts'
 import { createHomeService } from './features/home/service.ts'
+import { createInterchangeService } from './features/interchange/service.ts'
 import { createBoardService } from './features/board/service.ts'
 import { createOrganisationService } from './features/organisations/service.ts'
 import { createOutboxService } from './features/outbox/service.ts'
@@ -11,6 +12,7 @@ import { createPolicyService } from './features/policies/service.ts'
 import { createRegisterService } from './features/register/service.ts'
 import { createToolsService } from './features/tools/service.ts'
 import { createTransparencyService } from './features/transparency/service.ts'
+import { createProblemReportService } from './features/transparency/reports.ts'
 import { createAuthStore } from './platform/auth/store.ts'
 import type { Db } from './platform/db/db.ts'
 
@@ -28,6 +30,8 @@ export function createServices(db: Db, questionSets: QuestionSetCatalogue, confi
   const outbox = createOutboxService(db)
   const home = createHomeService()
   const tools = createToolsService(db, register, organisations, people, board)
-  return { auth, organisations, register, assessments, risks, board, transparency, people, outbox, policies, home, tools }
+  const problemReports = createProblemReportService(db, organisations, people, { baseUrl: config.publicBaseUrl })
+  const interchange = createInterchangeService(db, { organisations, register, transparency })
+  return { auth, organisations, register, assessments, risks, board, transparency, people, outbox, policies, home, tools, problemReports, interchange }
 }
 export type Services = ReturnType<typeof createServices>

@@ -259,11 +259,25 @@ function unescapeHtml(text: string): string {
     .replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 }
 
-/** The value a form on the page holds for a field (an input's value or a textarea's text), or undefined. */
+/**
+ * The value a form on the page holds for a field (an input's value, a textarea's text, the checked
+ * radio's value or the selected option's), or undefined when the page has no such field.
+ */
 export function fieldValue(html: string, name: string): string | undefined {
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   const textarea = new RegExp(`<textarea\\b[^>]*\\bname="${n}"[^>]*>([\\s\\S]*?)</textarea>`).exec(html)
   if (textarea) return unescapeHtml(textarea[1]!.replace(/^\n/, ''))
+  const select = new RegExp(`<select\\b[^>]*\\bname="${n}"[^>]*>([\\s\\S]*?)</select>`).exec(html)
+  if (select) {
+    const chosen = /<option\b[^>]*\bvalue="([^"]*)"[^>]*\bselected\b/.exec(select[1]!)
+    return chosen ? unescapeHtml(chosen[1]!) : ''
+  }
+  const radios = [...html.matchAll(new RegExp(`<input\\b[^>]*\\bname="${n}"[^>]*>`, 'g'))].filter((r) => /\btype="radio"/.test(r[0]))
+  if (radios.length) {
+    const checked = radios.find((r) => /\bchecked\b/.test(r[0]))
+    const value = checked ? /\bvalue="([^"]*)"/.exec(checked[0]) : null
+    return value ? unescapeHtml(value[1]!) : ''
+  }
   const input = new RegExp(`<input\\b[^>]*\\bname="${n}"[^>]*>`).exec(html)
   if (!input) return undefined
   const value = /\bvalue="([^"]*)"/.exec(input[0])

@@ -203,7 +203,7 @@ export interface EntrySpec extends Partial<Omit<NewEntryInput, 'stage'>> {
   /** ATRS fields written into the record after drafting. */
   recordFields?: AtrsFields
   /** Who acts, where the defaults (contributor, assessor, board member, admin) will not do. */
-  by?: Partial<Record<'proposer' | 'screener' | 'mover' | 'decider' | 'writer' | 'publisher', Person>>
+  by?: Partial<Record<'proposer' | 'screener' | 'mover' | 'decider' | 'writer' | 'reviewer' | 'publisher', Person>>
 }
 
 const APPROVED_STAGES: readonly Stage[] = ['approved', 'pilot', 'live', 'retired']
@@ -273,7 +273,12 @@ export async function makeEntry(t: TestApp, team: Team, spec: EntrySpec = {}): P
       await s.transparency.update(writer, entry.id, drafted.version, recordFields)
     }
     if (record !== 'draft') await completeRecord(t, writer, entry)
-    if (record === 'published') await s.transparency.publish(publisher, entry.id)
+    if (record === 'published') {
+      // A reviewer who did not write the record approves it (the assessor, or the board member when the assessor wrote it).
+      const reviewer = (by.reviewer ?? (writer.id === team.assessor.user.id ? team.board : team.assessor)).user
+      await approveRecord(t, reviewer, entry)
+      await s.transparency.publish(publisher, entry.id)
+    }
   }
   return s.register.get(proposer, entry.id)
 }
@@ -285,8 +290,14 @@ function atrsValue(key: string, label: string, entry: RegisterEntry, org: { slug
     case 'contact_email': return `ai@${org.slug}.example`
     case 'external_supplier_involvement': return entry.supplier ? 'Yes' : 'No'
     case 'phase': return 'Production'
+    case 'region': return 'England'
     case 'companies_house_number': return 'N/A'
-    default: return `${label} for ${entry.name}.`
+    default: {
+      const base = key.replace(/__\d+$/, '')
+      if (base === 'data_modality' || base === 'operational_data_modality') return 'Text'
+      if (base === 'source_data_url') return 'N/A'
+      return `${label} for ${entry.name}.`
+    }
   }
 }
 
@@ -301,6 +312,13 @@ export async function completeRecord(t: TestApp, writer: CurrentUser, entry: Reg
   }
   const r = await t.services.transparency.recordFor(writer, entry.id)
   if (!r?.completeness.complete) throw new Error(`The factory could not complete the record: ${JSON.stringify(r?.completeness.missing)}`)
+}
+
+/** A reviewer approves the record as it is saved now (needed before it can be published). */
+export async function approveRecord(t: TestApp, reviewer: CurrentUser, entry: RegisterEntry): Promise<void> {
+  const r = await t.services.transparency.recordFor(reviewer, entry.id)
+  if (!r) throw new Error(`No transparency record for "${entry.name}"`)
+  await t.services.transparency.approve(reviewer, entry.id, r.version)
 }
 
 /** The entry as stored now (read through the register service, as its proposer's organisation sees it). */

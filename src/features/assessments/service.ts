@@ -18,7 +18,7 @@ import {
 } from './model.ts'
 import { allQuestions, type Question, type QuestionSet } from './questionSet/schema.ts'
 import * as repo from './repository.ts'
-import { riskRegister, risksToText } from './risks.ts'
+import { HIDDEN_RISKS_SET, riskRegister, risksToText } from './risks.ts'
 
 export {
   type AssessmentStatus, AssessmentRefused, COUNTED, SCREENING, StaleAssessmentError, type StoredAssessment,
@@ -437,20 +437,28 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
     },
 
     /**
-     * ATRS field text an entry's assessments give: each linked question's answer (first set in
-     * order wins), and "risks and mitigations" from the whole risk register.
+     * ATRS field text an entry's assessments give: each linked question's answer, from every set
+     * that asks it (sets in order; the same text from a shared question asked in several sets
+     * once), joined with a blank line; "risks and mitigations" starts with the whole risk register.
      */
     async atrsSuggestions(q: Queryable, user: CurrentUser, entryId: string): Promise<Record<string, string>> {
       const answers = await repo.entryAnswers(q, user.organisationId, entryId)
-      const fields: Record<string, string> = {}
-      for (const set of sets.all()) {
-        for (const [key, text] of Object.entries(atrsFieldsFromAnswers(set, answers))) {
-          if (text && !fields[key]) fields[key] = text
-        }
+      const parts = new Map<string, string[]>()
+      const add = (key: string, text: string) => {
+        const list = parts.get(key) ?? []
+        if (text && !list.includes(text)) list.push(text)
+        parts.set(key, list)
       }
       const risks = await riskRegister(q, user.organisationId, entryId, answers)
-      if (risks.length) fields.risks_and_mitigations = risksToText(risks)
-      return fields
+      if (risks.length) add('risks_and_mitigations', risksToText(risks))
+      for (const set of sets.all()) {
+        for (const [key, text] of Object.entries(atrsFieldsFromAnswers(set, answers))) {
+          // The workshop's risks are in the register already (with their ratings), so not twice.
+          if (key === 'risks_and_mitigations' && risks.length && set.id === HIDDEN_RISKS_SET) continue
+          add(key, text)
+        }
+      }
+      return Object.fromEntries([...parts].filter(([, list]) => list.length).map(([key, list]) => [key, list.join('\n\n')]))
     },
 
     /** Tells listeners (the ATRS draft) that an entry's answers or risks changed, inside `tx`. */

@@ -52,6 +52,34 @@ export function createOrganisationService(db: Db) {
       })
     },
 
+    /**
+     * The organisation an import names, made if it is missing (inside the importer's transaction):
+     * the first of `slugBase`, `slugBase-2`, … that is free or already holds this body (the same
+     * name and region). A new one gets the name, type, region and contact e-mail given; audited.
+     */
+    async ensureForImport(tx: Queryable, input: {
+      name: string; slugBase: string; organisationType: string | null; region: string | null; contactEmail: string | null; actorId: string | null
+    }): Promise<{ organisation: Organisation; created: boolean }> {
+      const base = input.slugBase.slice(0, 59).replace(/-+$/, '')
+      for (let n = 1; n < 1000; n++) {
+        const slug = n === 1 ? input.slugBase : `${base}-${n}`
+        const found = await repo.findBySlug(tx, slug)
+        if (found && found.name === input.name && found.region === input.region) return { organisation: found, created: false }
+        if (found) continue
+        const made = await repo.insert(tx, { slug, name: input.name, contactEmail: input.contactEmail, websiteUrl: null, region: input.region })
+        const organisation = (await repo.setDetails(tx, made.id, {
+          name: made.name, organisationType: input.organisationType, nation: null, region: made.region, contactEmail: made.contactEmail,
+          websiteUrl: null, siro: null, dpoContact: null, aiLead: null, aiLeadEmail: null, boardName: null, policyApprovers: made.policyApprovers,
+        }))!
+        await recordAudit(tx, {
+          organisationId: made.id, actorId: input.actorId, entityType: 'organisation', entityId: made.id, action: 'created_by_import',
+          changes: { name: { from: null, to: made.name }, organisationType: { from: null, to: input.organisationType } },
+        })
+        return { organisation, created: true }
+      }
+      throw new OrganisationExists(input.slugBase)
+    },
+
     /** Changes to the organisation's settings, newest first. */
     history: (user: CurrentUser): Promise<AuditEvent[]> => auditTrail(db, user.organisationId, 'organisation', user.organisationId),
 

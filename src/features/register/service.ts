@@ -5,7 +5,7 @@ import { notFound } from '../../platform/http/errors.ts'
 import { createRegisterExtensions } from './extensions.ts'
 import { checkTransition, nextStages } from './lifecycle.ts'
 import {
-  EDITABLE_FIELDS, type EntryInput, entryInput, type EntryUpdate, type ListFilters, type NewEntryInput, type RegisterEntry, type Stage,
+  EDITABLE_FIELDS, type EntryInput, entryInput, type EntryUpdate, type ListFilters, type NewEntryInput, type RegisterEntry, type RiskTier, type Stage,
 } from './model.ts'
 import * as repo from './repository.ts'
 
@@ -82,6 +82,37 @@ export function createRegisterService(db: Db) {
         organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id, action: 'requested', changes,
       })
       return entry
+    },
+
+    /**
+     * An entry brought in from another register (the interchange imports), inside the importer's
+     * transaction: made at the stage the source gives (the use was decided on there, so no
+     * lifecycle guard applies), or, given the entry an earlier import made, changed to match.
+     * Audited as "imported" by `actorId` (the import account).
+     */
+    async importEntry(
+      tx: Queryable, organisationId: string, input: EntryInput & { stage: Stage; riskTier?: RiskTier | null }, existingId: string | null, actorId: string | null,
+    ): Promise<RegisterEntry> {
+      const clean = { ...entryInput.parse(input), stage: input.stage }
+      const riskTier = input.riskTier ?? null
+      const audit = (entry: RegisterEntry, changes: Record<string, { from: unknown; to: unknown }>) => recordAudit(tx, {
+        organisationId, actorId, entityType: 'register_entry', entityId: entry.id, action: 'imported', changes,
+      })
+      const current = existingId ? await repo.findEntry(tx, organisationId, existingId, true) : null
+      if (!current) {
+        let entry = await repo.insertEntry(tx, organisationId, null, clean)
+        if (riskTier) entry = (await repo.updateEntry(tx, organisationId, entry.id, entry.version, { riskTier }))!
+        await audit(entry, Object.fromEntries([...EDITABLE_FIELDS, 'stage' as const, 'riskTier' as const].map((f) => [f, { from: null, to: entry[f] }])))
+        return entry
+      }
+      const patch = { ...clean, riskTier }
+      const changes = diff(current, patch, [...EDITABLE_FIELDS, 'stage', 'riskTier'])
+      if (!Object.keys(changes).length) return current
+      const changed = Object.fromEntries(Object.keys(changes).map((k) => [k, patch[k as keyof typeof patch]]))
+      const updated = await repo.updateEntry(tx, organisationId, current.id, current.version, changed)
+      if (!updated) throw new StaleEntryError(current)
+      await audit(updated, changes)
+      return updated
     },
 
     async create(user: CurrentUser, input: NewEntryInput): Promise<RegisterEntry> {

@@ -9,129 +9,91 @@
  */
 import type { RegisterEntry, RiskTier, Stage } from '../register/model.ts'
 import { csvCell } from '../../platform/csv.ts'
+import { t } from '../../platform/i18n/i18n.ts'
+import {
+  type AtrsStandard, EXPORT_STANDARD, type FieldType, itemCount, itemKey, recordSections, type RecordField, repeatedSections,
+  splitKey, STANDARD_VERSIONS, standardFor, type StandardField, type Tier,
+} from './standard.ts'
 
-export const ATRS_VERSION = '3.0'
+/** The version whose keys the open-data downloads use (v3.0 has the one published field table). */
+export const ATRS_VERSION = EXPORT_STANDARD
 
 export interface AtrsField {
   ref: string
   key: string
   label: string
-  tier: 'meta' | 1 | 2
+  tier: Tier
+  /** The section's title, in the standard's words. */
   section: string
   required: boolean
   hint: string
   /** true → edit in a textarea */
   long: boolean
+  type: FieldType
+  options?: readonly string[]
+  /** The repeated specification (model_specifications, data_specifications…) the field belongs to. */
+  group?: string
 }
 
-const TITLE = 'Title information'
-const TIER1 = 'Tier 1 Information'
-const OWNER = 'Owner and Responsibility'
-const RATIONALE = 'Description and Rationale'
-const RISKS = 'Risks, mitigations and impact assessments'
+function asAtrsField(f: StandardField, std: AtrsStandard): AtrsField {
+  const section = std.sections.find((s) => s.id === f.section)!
+  return Object.freeze({
+    ref: f.ref, key: f.key, label: t(`atrs.field.${f.words}`), tier: f.tier, section: t(`atrs.section.${section.words}`),
+    required: f.required, hint: t(`atrs.field.${f.words}.hint`), long: f.type === 'long', type: f.type,
+    options: f.options, group: f.group,
+  })
+}
 
-const FIELDS: AtrsField[] = [
-  { ref: '0.11', key: 'title', label: 'Title', tier: 'meta', section: TITLE, required: true, long: false,
-    hint: 'The name the tool is known by. It becomes the title of the published record.' },
-  { ref: '0.12', key: 'organisation_name', label: 'Organisation name', tier: 'meta', section: TITLE, required: true, long: false,
-    hint: 'The full name of the council or body that is responsible for the tool and this record.' },
-  { ref: '0.13', key: 'phase', label: 'Phase', tier: 'meta', section: TITLE, required: true, long: false,
-    hint: 'Where the tool is now: Pre-deployment, Beta/Pilot, Production or Retired.' },
-  { ref: '0.14', key: 'region', label: 'Region', tier: 'meta', section: TITLE, required: true, long: false,
-    hint: 'The main area whose residents the tool affects, for example London or Wales.' },
-  { ref: '0.15', key: 'one_sentence_description', label: 'One sentence description', tier: 'meta', section: TITLE, required: true, long: false,
-    hint: 'One plain sentence saying what the tool does. It is shown under the title.' },
-
-  { ref: '1.1', key: 'name', label: 'Name', tier: 1, section: TIER1, required: true, long: false,
-    hint: 'The name the tool is known by.' },
-  { ref: '1.2', key: 'description', label: 'Description', tier: 1, section: TIER1, required: true, long: true,
-    hint: 'A short overview for the public: what the tool is for, how it is used and why.' },
-  { ref: '1.3', key: 'website_url', label: 'Website URL', tier: 1, section: TIER1, required: true, long: false,
-    hint: 'A public web page with more about the tool or the service that uses it (starting https://).' },
-  { ref: '1.4', key: 'contact_email', label: 'Contact email', tier: 1, section: TIER1, required: true, long: false,
-    hint: 'An address the public can write to about this record. Use a team mailbox, not a personal one.' },
-
-  { ref: '2.1.1', key: 'organisation_or_department', label: 'Organisation or department', tier: 2, section: OWNER, required: true, long: false,
-    hint: 'The full name of the body responsible for using the tool.' },
-  { ref: '2.1.2', key: 'team', label: 'Team', tier: 2, section: OWNER, required: true, long: false,
-    hint: 'The team or service responsible for using the tool.' },
-  { ref: '2.1.3', key: 'senior_responsible_owner', label: 'Senior responsible owner', tier: 2, section: OWNER, required: true, long: false,
-    hint: 'The role title (and name, if you publish it) of the senior person accountable for the tool.' },
-  { ref: '2.1.4', key: 'external_supplier_involvement', label: 'External supplier involvement', tier: 2, section: OWNER, required: true, long: false,
-    hint: 'Yes or No: did an outside organisation help build or run the tool?' },
-  { ref: '2.1.4.1', key: 'external_supplier', label: 'External supplier', tier: 2, section: OWNER, required: false, long: false,
-    hint: 'Needed if a supplier is involved: the name of each organisation contracted to build or run the tool.' },
-  { ref: '2.1.4.2', key: 'companies_house_number', label: 'Companies House number', tier: 2, section: OWNER, required: false, long: false,
-    hint: 'Needed if a supplier is involved: the supplier’s Companies House number (write N/A if it has none).' },
-  { ref: '2.1.4.3', key: 'external_supplier_role', label: 'External supplier role', tier: 2, section: OWNER, required: false, long: true,
-    hint: 'Needed if a supplier is involved: what each supplier did, and how several suppliers relate to each other.' },
-  { ref: '2.1.4.4', key: 'procurement_procedure_type', label: 'Procurement procedure type', tier: 2, section: OWNER, required: false, long: false,
-    hint: 'Needed if a supplier is involved: how the contract was let, for example an open tender or a call-off from a framework.' },
-  { ref: '2.1.4.5', key: 'data_access_terms', label: 'Data access terms', tier: 2, section: OWNER, required: false, long: true,
-    hint: 'Needed if a supplier is involved: what council data the supplier can reach, and on what terms.' },
-
-  { ref: '2.2.1', key: 'detailed_description', label: 'Detailed description', tier: 2, section: RATIONALE, required: false, long: true,
-    hint: 'How the tool works, in more technical detail than the Tier 1 description.' },
-  { ref: '2.2.2', key: 'scope', label: 'Scope', tier: 2, section: RATIONALE, required: true, long: true,
-    hint: 'The situations the tool is meant for, and any it is not meant for.' },
-  { ref: '2.2.3', key: 'benefit', label: 'Benefit', tier: 2, section: RATIONALE, required: true, long: true,
-    hint: 'What the tool is expected to improve, and why using it is justified.' },
-  { ref: '2.2.4', key: 'previous_process', label: 'Previous process', tier: 2, section: RATIONALE, required: false, long: true,
-    hint: 'How the work or decision was done before the tool, if it replaced something.' },
-  { ref: '2.2.5', key: 'alternatives_considered', label: 'Alternatives considered', tier: 2, section: RATIONALE, required: false, long: true,
-    hint: 'Other options you looked at, with or without algorithms, and why you chose this one.' },
-
-  { ref: '2.5.1', key: 'impact_assessment', label: 'Impact assessment', tier: 2, section: RISKS, required: true, long: true,
-    hint: 'Each impact assessment done (for example DPIA, equality impact assessment): its name, date, main findings and a public link if there is one.' },
-  { ref: '2.5.2', key: 'risks_and_mitigations', label: 'Risks and mitigations', tier: 2, section: RISKS, required: true, long: true,
-    hint: 'The risks you have identified and what you do to reduce each one.' },
-]
-
-export const ATRS_FIELDS: readonly AtrsField[] = Object.freeze(FIELDS.map((f) => Object.freeze(f)))
+/**
+ * Every field of every version we know, once per key: v3.0's in its template order, then the
+ * fields v4.0 added. The downloads' columns follow this list.
+ */
+export const ATRS_FIELDS: readonly AtrsField[] = Object.freeze((() => {
+  const seen = new Set<string>()
+  const out: AtrsField[] = []
+  for (const version of [EXPORT_STANDARD, ...STANDARD_VERSIONS.filter((v) => v !== EXPORT_STANDARD)]) {
+    const std = standardFor(version)
+    for (const f of std.fields) {
+      if (seen.has(f.key)) continue
+      seen.add(f.key)
+      out.push(asAtrsField(f, std))
+    }
+  }
+  return out
+})())
 
 const FIELD_BY_KEY: ReadonlyMap<string, AtrsField> = new Map(ATRS_FIELDS.map((f) => [f.key, f]))
 
-/** ATRS field key → text. */
+/** ATRS field key → text. Repeated specifications use numbered keys (model_name__1). */
 export type AtrsFields = Record<string, string>
 
 /** ATRS v3.0 phase vocabulary. */
 export const PHASES = ['Pre-deployment', 'Beta/Pilot', 'Production', 'Retired'] as const
-export type AtrsPhase = (typeof PHASES)[number]
+export type AtrsPhase = string
 
-const PHASE_BY_STAGE: Readonly<Record<Stage, AtrsPhase>> = {
-  idea: 'Pre-deployment',
-  proposed: 'Pre-deployment',
-  under_assessment: 'Pre-deployment',
-  awaiting_decision: 'Pre-deployment',
-  approved: 'Pre-deployment',
-  rejected: 'Pre-deployment',
-  pilot: 'Beta/Pilot',
-  live: 'Production',
-  retired: 'Retired',
+const PHASE_BY_STAGE: Readonly<Record<Stage, 'pre' | 'pilot' | 'production' | 'retired'>> = {
+  idea: 'pre',
+  proposed: 'pre',
+  under_assessment: 'pre',
+  awaiting_decision: 'pre',
+  approved: 'pre',
+  rejected: 'pre',
+  pilot: 'pilot',
+  live: 'production',
+  retired: 'retired',
 }
 
-/** The ATRS phase for a register lifecycle stage. */
-export function phaseForStage(stage: Stage): AtrsPhase {
-  return PHASE_BY_STAGE[stage]
+/** The ATRS phase for a register lifecycle stage, in the words of the record's version (a pilot is v4.0's "Private beta"). */
+export function phaseForStage(stage: Stage, version: string = EXPORT_STANDARD): AtrsPhase {
+  const phase = PHASE_BY_STAGE[stage]
+  const v4 = version !== '3.0'
+  return phase === 'pre' ? 'Pre-deployment' : phase === 'pilot' ? (v4 ? 'Private beta' : 'Beta/Pilot') : phase === 'production' ? 'Production' : 'Retired'
 }
 
-/** Supplier fields (2.1.4.1–2.1.4.5) become required when external supplier involvement is "Yes". */
-const SUPPLIER_DETAIL_KEYS: ReadonlySet<string> = new Set([
-  'external_supplier',
-  'companies_house_number',
-  'external_supplier_role',
-  'procurement_procedure_type',
-  'data_access_terms',
-])
-
-function supplierInvolved(fields: AtrsFields): boolean {
-  return (fields.external_supplier_involvement ?? '').trim().toLowerCase() === 'yes'
-}
-
-/** Whether a field must be filled in, given the record's current answers. */
-export function isRequired(field: AtrsField, fields: AtrsFields): boolean {
+/** Whether a field must be filled in, given the record's current answers (required, or required while another field has a value). */
+export function isRequired(field: Pick<StandardField, 'required' | 'requiredWhen'>, fields: AtrsFields): boolean {
   if (field.required) return true
-  return SUPPLIER_DETAIL_KEYS.has(field.key) && supplierInvolved(fields)
+  return Object.entries(field.requiredWhen ?? {}).some(([other, value]) => (fields[other] ?? '').trim().toLowerCase() === value.toLowerCase())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,8 +137,10 @@ export function withOrganisation(fields: AtrsFields, org: PublishingOrganisation
 /** What the register knows about a use. */
 export interface DraftSource {
   entry: RegisterEntry
-  organisation: { name: string; contactEmail: string | null; websiteUrl: string | null; region: string | null }
+  organisation: { name: string; contactEmail: string | null; websiteUrl: string | null; region: string | null; nation?: string | null }
   screening?: { tier: RiskTier; flags: { id: string; label: string }[] } | null
+  /** The version of the standard the record will follow (3.0 when not given). */
+  version?: string
 }
 
 const ONE_SENTENCE_MAX = 200
@@ -245,7 +209,13 @@ function impactAssessmentFromScreening(screening: NonNullable<DraftSource['scree
  */
 export function draftFromEntry(src: DraftSource): AtrsFields {
   const { entry, organisation, screening } = src
-  const out: AtrsFields = Object.fromEntries(ATRS_FIELDS.map((f) => [f.key, '']))
+  const version = src.version ?? EXPORT_STANDARD
+  const std = standardFor(version)
+  // Every field of the version, blank; one item of each repeated section it requires.
+  const out: AtrsFields = {}
+  for (const section of recordSections(std, {})) for (const f of section.fields) out[f.name] = ''
+  const has = (key: string) => key in out
+  const set = (key: string, value: string) => { if (has(key)) out[key] = value }
   const name = squash(entry.name)
   const orgName = squash(organisation.name)
   const purpose = entry.purpose.trim()
@@ -253,40 +223,72 @@ export function draftFromEntry(src: DraftSource): AtrsFields {
   const oversight = squash(entry.humanOversight)
   const people = entry.peopleAffected.trim()
   const serviceArea = squash(entry.serviceArea)
+  const technique = entry.technique.trim()
+  const regionOptions = std.byKey.get('region')?.options ?? []
+  const region = [organisation.region, organisation.nation]
+    .map((r) => regionOptions.find((o) => o.toLowerCase() === (r ?? '').trim().toLowerCase().replace(/_/g, ' ')))
+    .find((r) => r !== undefined) ?? ''
+  const scope = joinParts([serviceArea && `Service area: ${serviceArea}`, people && `People affected: ${people}`], '\n\n')
+  const sensitive = joinParts([
+    entry.personalData ? 'Personal data.' : '',
+    entry.specialCategoryData ? 'Special category personal data.' : '',
+  ], ' ')
 
-  out.title = name
-  out.name = name
-  out.organisation_name = orgName
-  out.organisation_or_department = orgName
-  out.phase = phaseForStage(entry.stage)
-  out.region = (organisation.region ?? '').trim()
-  out.one_sentence_description = firstSentence(purpose)
-  out.description = joinParts(
+  set('title', name)
+  set('name', name)
+  set('organisation_name', orgName)
+  set('organisation_or_department', orgName)
+  set('phase', phaseForStage(entry.stage, version))
+  set('region', region)
+  set('one_sentence_description', firstSentence(purpose))
+  set('description', joinParts(
     [purpose, joinParts([ROLE_SENTENCE[entry.decisionRole], oversight && `Human oversight: ${withStop(oversight)}`], ' ')],
     '\n\n',
-  )
-  out.website_url = (organisation.websiteUrl ?? '').trim()
-  out.contact_email = (organisation.contactEmail ?? '').trim()
-  out.team = serviceArea
-  out.senior_responsible_owner = squash(entry.owner)
-  out.external_supplier_involvement = supplier === '' ? 'No' : 'Yes'
-  out.external_supplier = supplier
-  out.detailed_description = joinParts(
-    [purpose, entry.technique.trim() && `Technique: ${entry.technique.trim()}`, people && `People affected: ${people}`],
+  ))
+  set('website_url', (organisation.websiteUrl ?? '').trim())
+  set('contact_email', (organisation.contactEmail ?? '').trim())
+  set('team', serviceArea)
+  set('senior_responsible_owner', squash(entry.owner))
+  set('external_supplier_involvement', supplier === '' ? 'No' : 'Yes')
+  set('external_supplier', supplier)
+  set('detailed_description', joinParts(
+    [purpose, technique && `Technique: ${technique}`,
+      // v4.0 merged Scope (which names the people affected) into the detailed description.
+      has('scope') ? (people && `People affected: ${people}`) : scope],
     '\n\n',
-  )
-  out.scope = joinParts([serviceArea && `Service area: ${serviceArea}`, people && `People affected: ${people}`], '\n\n')
-  out.impact_assessment = screening ? impactAssessmentFromScreening(screening) : ''
-  out.risks_and_mitigations = ''
+  ))
+  set('scope', scope)
+  set('process_integration', ROLE_SENTENCE[entry.decisionRole])
+  set('human_decisions_and_review', oversight && withStop(oversight))
+  set('models', technique)
+  set('sensitive_attributes__1', entry.personalData || entry.specialCategoryData ? sensitive : '')
+  set('operational_sensitive_attributes__1', entry.personalData || entry.specialCategoryData ? sensitive : 'None.')
+  set('impact_assessment', screening ? impactAssessmentFromScreening(screening) : '')
   return out
 }
 
 // ---------------------------------------------------------------------------------------------
-// Completeness
+// Checking values: when saved, and the whole record before it is published
+
+export type FieldProblem = 'missing' | 'invalid' | 'notAnOption' | 'tooLong' | 'redactionReason'
+
+export interface FieldCheck {
+  /** The concrete key (model_name__2 for the second model). */
+  key: string
+  label: string
+  ref: string
+  /** The section's title (with the item's number for a repeated one) and its id. */
+  section: string
+  sectionId: string
+  problem: FieldProblem
+}
 
 export interface Completeness {
   complete: boolean
-  missing: { key: string; label: string; ref: string; problem: 'missing' | 'invalid' }[]
+  /** Fields that stop publishing, in template order. */
+  missing: FieldCheck[]
+  /** Fields answered "N/A" (or similar): allowed, but listed so the council checks each one. */
+  notApplicable: FieldCheck[]
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/
@@ -310,28 +312,92 @@ export function isValidUrl(value: string): boolean {
   return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host) && !host.split('.').some((l) => l === '' || l.startsWith('-') || l.endsWith('-'))
 }
 
-const SHAPE_CHECKS: Readonly<Record<string, (v: string) => boolean>> = {
-  website_url: isValidUrl,
-  contact_email: isValidEmail,
+/** "N/A", "n/a", "NA", "Not applicable", "None": what the standard asks for when a field does not apply. */
+export function isNotApplicable(value: string): boolean {
+  return /^(n\/?a|not applicable|none)\.?$/i.test(value.trim())
+}
+
+/** The longest text any field holds. */
+export const FIELD_MAX = 20000
+
+/** What is wrong with one value of a field, or null. URL fields also take "N/A", as the standard allows. */
+export function valueProblem(field: Pick<StandardField, 'type' | 'options' | 'max'>, value: string): FieldProblem | null {
+  const v = value.trim()
+  if (value.length > (field.max ?? FIELD_MAX)) return 'tooLong'
+  if (v === '') return null
+  if (field.options && !field.options.includes(v)) return 'notAnOption'
+  if (field.type === 'url' && !isValidUrl(v) && !isNotApplicable(v)) return 'invalid'
+  if (field.type === 'email' && !isValidEmail(v)) return 'invalid'
+  return null
+}
+
+/** Keys a record must always have, even while a draft: a record with no title cannot be saved. */
+export const ALWAYS_REQUIRED: readonly string[] = Object.freeze(['title', 'name'])
+
+const checkOf = (f: RecordField, section: { title: string; id: string }, problem: FieldProblem): FieldCheck =>
+  ({ key: f.name, label: f.label, ref: f.ref, section: section.title, sectionId: section.id, problem })
+
+/**
+ * Problems with the values a person is saving (only the keys given are checked): an option that
+ * is not one of the field's, a malformed address, text too long, a blank title. Blank fields are
+ * fine while the record is a draft; the completeness check lists them.
+ */
+export function checkValues(values: AtrsFields, version: string = EXPORT_STANDARD): FieldCheck[] {
+  const std = standardFor(version)
+  const out: FieldCheck[] = []
+  for (const section of recordSections(std, values)) {
+    for (const f of section.fields) {
+      const value = values[f.name]
+      if (value === undefined) continue
+      const problem = ALWAYS_REQUIRED.includes(f.name) && value.trim() === '' ? 'missing' : valueProblem(f, value)
+      if (problem) out.push(checkOf(f, section, problem))
+    }
+  }
+  return out
 }
 
 /**
- * Required fields left blank (after trimming) are `missing`; a filled-in email or URL of the
- * wrong shape is `invalid`. Entries come in ATRS_FIELDS order.
+ * Whether the record can be published under its version of the standard: every required field
+ * (and every required field of each model and dataset, at least the minimum number of them) filled
+ * or redacted with a reason, every value valid. Fields answered "N/A" are listed apart.
  */
-export function completeness(fields: AtrsFields): Completeness {
-  const missing: Completeness['missing'] = []
-  for (const field of ATRS_FIELDS) {
-    const value = (fields[field.key] ?? '').trim()
-    const { key, label, ref } = field
-    if (value === '') {
-      if (isRequired(field, fields)) missing.push({ key, label, ref, problem: 'missing' })
-      continue
+export function completeness(fields: AtrsFields, version: string = EXPORT_STANDARD, redactions: Readonly<Record<string, string>> = {}): Completeness {
+  const std = standardFor(version)
+  const missing: FieldCheck[] = []
+  const notApplicable: FieldCheck[] = []
+  for (const section of recordSections(std, fields)) {
+    for (const f of section.fields) {
+      const value = (fields[f.name] ?? '').trim()
+      if (f.name in redactions) {
+        if ((redactions[f.name] ?? '').trim() === '') missing.push(checkOf(f, section, 'redactionReason'))
+        continue
+      }
+      if (value === '') {
+        if (isRequired(f, fields)) missing.push(checkOf(f, section, 'missing'))
+        continue
+      }
+      const problem = valueProblem(f, fields[f.name] ?? '')
+      if (problem) missing.push(checkOf(f, section, problem))
+      else if (isNotApplicable(value)) notApplicable.push(checkOf(f, section, 'missing'))
     }
-    const check = SHAPE_CHECKS[key]
-    if (check && !check(value)) missing.push({ key, label, ref, problem: 'invalid' })
   }
-  return { complete: missing.length === 0, missing }
+  return { complete: missing.length === 0, missing, notApplicable }
+}
+
+/** Checks grouped by section, in order, for the completeness list. */
+export function bySection(checks: readonly FieldCheck[]): { section: string; sectionId: string; fields: FieldCheck[] }[] {
+  const out: { section: string; sectionId: string; fields: FieldCheck[] }[] = []
+  for (const c of checks) {
+    const last = out[out.length - 1]
+    if (last && last.sectionId === c.sectionId) last.fields.push(c)
+    else out.push({ section: c.section, sectionId: c.sectionId, fields: [c] })
+  }
+  return out
+}
+
+/** The text a redacted field is published with. */
+export function redactedText(reason: string): string {
+  return `Redacted: ${reason.trim()}`
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,11 +405,16 @@ export function completeness(fields: AtrsFields): Completeness {
 
 export interface PublishedRecordRow {
   organisationName: string
+  /** The stable public id, "<organisation>/<record>". */
   slug: string
   version: number
   /** ISO timestamp */
   publishedAt: string
   fields: AtrsFields
+  /** The version of the standard the record follows (3.0 when not given). */
+  standardVersion?: string
+  /** ISO timestamp of the record's first published version (date of completion). */
+  firstPublishedAt?: string
 }
 
 /** ATRS "date" type: YYYY-MM-DD (UTC) of the publication. */
@@ -353,32 +424,101 @@ function dateOnly(iso: string): string {
   return d.toISOString().slice(0, 10)
 }
 
-/** One record's values in export order, keyed. Only ATRS keys are exported, never other keys. */
-export function exportRecord(row: PublishedRecordRow): Record<string, string | number> {
-  const rec: Record<string, string | number> = {
-    id: row.slug,
-    standard_version: ATRS_VERSION,
-    date_updated: dateOnly(row.publishedAt),
-    version: row.version,
+/** The v3.0 metadata columns, in template order (0.1–0.10). */
+export const METADATA_COLUMNS: readonly string[] = Object.freeze(
+  standardFor(EXPORT_STANDARD).sections.flatMap((s) => s.fields).filter((f) => f.tier === 'meta' && f.ref.startsWith('0.') && Number(f.ref.split('.')[1]) <= 10).map((f) => f.key),
+)
+
+/** Repeated specifications by group name, with their base keys (over every version). */
+export const GROUPS: ReadonlyMap<string, readonly string[]> = new Map(
+  [...new Set(ATRS_FIELDS.flatMap((f) => (f.group ? [f.group] : [])))].map((g) => [g, ATRS_FIELDS.filter((f) => f.group === g).map((f) => f.key)]),
+)
+
+/**
+ * Several items of a repeated field in one cell: "[1] first\n\n[2] second". One item is its text
+ * alone, unless it starts like a numbered list. Inside numbered items a blank line followed by "["
+ * gets a backslash before the "[" (and one more for each already there), so no item's text can
+ * pass for the next marker and splitting always gives the items back.
+ */
+export function joinItems(values: readonly string[]): string {
+  if (values.length === 0) return ''
+  if (values.length === 1 && !/^\[1\] /.test(values[0]!)) return values[0]!
+  return values.map((v, i) => `[${i + 1}] ${v.replace(/\n\n(\\*)\[/g, '\n\n\\$1[')}`).join('\n\n')
+}
+
+export function splitItems(cell: string): string[] {
+  if (!/^\[1\] /.test(cell)) return cell === '' ? [] : [cell]
+  const out: string[] = []
+  let rest = cell.slice(4)
+  for (let n = 2; ; n++) {
+    const marker = `\n\n[${n}] `
+    const at = rest.indexOf(marker)
+    out.push(at < 0 ? rest : rest.slice(0, at))
+    if (at < 0) break
+    rest = rest.slice(at + marker.length)
   }
-  for (const f of ATRS_FIELDS) rec[f.key] = row.fields[f.key] ?? ''
+  return out.map((v) => v.replace(/\n\n\\(\\*)\[/g, '\n\n$1['))
+}
+
+/** The values of a repeated field's items, in order ('' for an item that lacks it). */
+function itemValues(fields: AtrsFields, base: string, group: string): string[] {
+  const keys = GROUPS.get(group) ?? [base]
+  let n = 0
+  for (const key of Object.keys(fields)) {
+    const { base: b, item } = splitKey(key)
+    if (item !== undefined && keys.includes(b) && item > n) n = item
+  }
+  return Array.from({ length: n }, (_, i) => fields[itemKey(base, i + 1)] ?? '')
+}
+
+function metadata(row: PublishedRecordRow): Record<string, string> {
+  const fields = row.fields
+  const updated = dateOnly(row.publishedAt)
+  return {
+    id: row.slug,
+    standard_version: row.standardVersion ?? EXPORT_STANDARD,
+    organisation_type: fields.organisation_type ?? '',
+    function: fields.function ?? '',
+    capability: fields.capability ?? '',
+    task: fields.task ?? '',
+    tags: fields.tags ?? '',
+    date_of_completion: row.firstPublishedAt ? dateOnly(row.firstPublishedAt) : updated,
+    date_updated: updated,
+    date_archived: (fields.phase ?? '') === 'Retired' ? updated : '',
+  }
+}
+
+/** One record's values in export order, keyed: every column of CSV_COLUMNS; repeated fields joined. */
+export function exportRecord(row: PublishedRecordRow): Record<string, string | number> {
+  const rec: Record<string, string | number> = { ...metadata(row) }
+  for (const f of ATRS_FIELDS) {
+    if (f.key in rec) continue
+    rec[f.key] = f.group ? joinItems(itemValues(row.fields, f.key, f.group)) : (row.fields[f.key] ?? '')
+  }
   if (String(rec.organisation_name).trim() === '') rec.organisation_name = row.organisationName
+  rec.version = row.version
   return rec
 }
 
-/** Published records as ATRS-keyed JSON objects (metadata first, then every ATRS field). */
+/** Published records as ATRS-keyed JSON objects. */
 export function recordsToJson(rows: PublishedRecordRow[]): unknown {
-  return rows.map(exportRecord)
+  return rows.map(recordToJson)
 }
 
-/** The CSV header: metadata columns, then every ATRS field key. */
-export const CSV_COLUMNS: readonly string[] = Object.freeze([
-  'id',
-  'standard_version',
-  'date_updated',
-  'version',
-  ...ATRS_FIELDS.map((f) => f.key),
-])
+/**
+ * The CSV header: the v3.0 template's keys in its order (metadata 0.1–0.10, then every field; the
+ * phase repeated at 2.4.1.2 appears once), then `version` (the record's published version), then
+ * the fields v4.0 added.
+ */
+export const CSV_COLUMNS: readonly string[] = Object.freeze((() => {
+  const v3 = new Set(standardFor(EXPORT_STANDARD).fields.map((f) => f.key))
+  return [
+    ...METADATA_COLUMNS,
+    ...ATRS_FIELDS.filter((f) => v3.has(f.key) && !METADATA_COLUMNS.includes(f.key)).map((f) => f.key),
+    'version',
+    ...ATRS_FIELDS.filter((f) => !v3.has(f.key)).map((f) => f.key),
+  ]
+})())
 
 /** One CSV cell, spreadsheet formulas defused (platform/csv.ts). */
 export { csvCell }
@@ -394,20 +534,41 @@ export function csvRecordLine(row: PublishedRecordRow): string {
   return `${CSV_COLUMNS.map((c) => csvCell(String(rec[c] ?? ''))).join(',')}\r\n`
 }
 
-/** One record as the JSON object the downloads and the public API give (ATRS keys). */
+/**
+ * One record as the JSON object the downloads and the public API give: the CSV's keys, except that
+ * each repeated specification is an array of objects under its group's name (model_specifications…).
+ */
 export function recordToJson(row: PublishedRecordRow): Record<string, unknown> {
-  return exportRecord(row)
+  const flat = exportRecord(row)
+  const out: Record<string, unknown> = {}
+  for (const c of CSV_COLUMNS) {
+    const f = FIELD_BY_KEY.get(c)
+    if (f?.group) continue
+    out[c] = flat[c]
+  }
+  for (const [group, keys] of GROUPS) {
+    const n = Math.max(0, ...keys.map((k) => itemValues(row.fields, k, group).length))
+    out[group] = Array.from({ length: n }, (_, i) => Object.fromEntries(keys.map((k) => [k, row.fields[itemKey(k, i + 1)] ?? ''])))
+  }
+  return out
 }
 
 /** Published records as RFC 4180 CSV with CRLF line ends (each line, the last too, ends CRLF). */
 export function recordsToCsv(rows: PublishedRecordRow[]): string {
-  const lines = [CSV_COLUMNS.map(csvCell).join(',')]
-  for (const row of rows) {
-    const rec = exportRecord(row)
-    lines.push(CSV_COLUMNS.map((c) => csvCell(String(rec[c] ?? ''))).join(','))
-  }
-  return lines.map((l) => `${l}\r\n`).join('')
+  return csvHeaderLine() + rows.map(csvRecordLine).join('')
 }
+
+/** The sections of a record as its version of the standard lays them out (for the form and the public page). */
+export function sectionsFor(fields: AtrsFields, version: string = EXPORT_STANDARD, opts: { withSameAs?: boolean } = {}) {
+  return recordSections(standardFor(version), fields, opts)
+}
+
+/** The repeated sections of a version (for "add another model"). */
+export function repeatedSectionsOf(version: string) {
+  return repeatedSections(standardFor(version))
+}
+
+export { itemCount, type AtrsStandard }
 
 // ---------------------------------------------------------------------------------------------
 // Slugs
@@ -439,7 +600,7 @@ export function slugify(text: string): string {
   return slug
 }
 
-/** Look up a field definition by its ATRS key. */
+/** Look up a field definition by its ATRS key (a numbered key finds its repeated field). */
 export function fieldByKey(key: string): AtrsField | undefined {
-  return FIELD_BY_KEY.get(key)
+  return FIELD_BY_KEY.get(key) ?? FIELD_BY_KEY.get(splitKey(key).base)
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Client, createTestApp, type TestApp } from '../../../test/support/app.ts'
-import { readPublicFilters, SEARCH_MAX } from './publicRoutes.ts'
+import { readPublicFilters, SEARCH_MAX } from './publicSearch.ts'
 
 let t: TestApp
 before(async () => {

@@ -15,22 +15,35 @@ export interface RecordRow {
   id: string
   slug: string
   fields: AtrsFields
+  fieldsCy: AtrsFields
+  redactions: Record<string, string>
+  standardVersion: string
   version: number
   updatedAt: Date
   draftedBy: string | null
+  /** The reviewer's approval, if any; it holds only while approvedVersion is the record's version. */
+  approval: { by: string; byName: string; at: Date; version: number } | null
 }
 
 const recordRow = z.object({
-  id: col.uuid, slug: col.text, fields, version: col.int, updated_at: col.timestamp, drafted_by: col.uuid.nullable(),
+  id: col.uuid, slug: col.text, fields, fields_cy: fields, redactions: fields, standard_version: col.text, version: col.int,
+  updated_at: col.timestamp, drafted_by: col.uuid.nullable(),
+  approved_by: col.uuid.nullable(), approved_by_name: col.text.nullable(), approved_at: col.timestamp.nullable(), approved_version: col.int.nullable(),
 }).transform((r): RecordRow => ({
-  id: r.id, slug: r.slug, fields: r.fields, version: r.version, updatedAt: r.updated_at, draftedBy: r.drafted_by,
+  id: r.id, slug: r.slug, fields: r.fields, fieldsCy: r.fields_cy, redactions: r.redactions, standardVersion: r.standard_version,
+  version: r.version, updatedAt: r.updated_at, draftedBy: r.drafted_by,
+  approval: r.approved_by && r.approved_at && r.approved_version !== null
+    ? { by: r.approved_by, byName: r.approved_by_name ?? '', at: r.approved_at, version: r.approved_version }
+    : null,
 }))
 
 /** An entry's working record (locked for the transaction when `forUpdate`). */
 export const findRecord = (q: Queryable, organisationId: string, entryId: string, forUpdate = false): Promise<RecordRow | null> =>
   maybeOne(q, recordRow,
-    `select id, slug, fields, version, updated_at, drafted_by from transparency_records
-     where organisation_id = $1 and entry_id = $2 ${forUpdate ? 'for update' : ''}`,
+    `select r.id, r.slug, r.fields, r.fields_cy, r.redactions, r.standard_version, r.version, r.updated_at, r.drafted_by,
+            r.approved_by, u.name as approved_by_name, r.approved_at, r.approved_version
+     from transparency_records r left join users u on u.id = r.approved_by
+     where r.organisation_id = $1 and r.entry_id = $2 ${forUpdate ? 'for update of r' : ''}`,
     [organisationId, entryId])
 
 export interface PublicationSummary {
@@ -59,19 +72,30 @@ export async function slugsStartingWith(q: Queryable, organisationId: string, ba
 }
 
 export async function insertRecord(
-  q: Queryable, r: { organisationId: string; entryId: string; slug: string; fields: AtrsFields; draftedBy: string },
+  q: Queryable, r: { organisationId: string; entryId: string; slug: string; fields: AtrsFields; draftedBy: string; standardVersion: string },
 ): Promise<string> {
   const row = await one(q, z.object({ id: col.uuid }),
-    `insert into transparency_records (organisation_id, entry_id, slug, fields, drafted_by)
-     values ($1, $2, $3, $4, $5) returning id`,
-    [r.organisationId, r.entryId, r.slug, JSON.stringify(r.fields), r.draftedBy])
+    `insert into transparency_records (organisation_id, entry_id, slug, fields, drafted_by, standard_version)
+     values ($1, $2, $3, $4, $5, $6) returning id`,
+    [r.organisationId, r.entryId, r.slug, JSON.stringify(r.fields), r.draftedBy, r.standardVersion])
   return row.id
 }
 
-/** Replaces a working record's fields and moves its version on. */
-export const updateFields = (q: Queryable, recordId: string, next: AtrsFields) =>
-  run(q, 'update transparency_records set fields = $2, version = version + 1, updated_at = now() where id = $1',
-    [recordId, JSON.stringify(next)])
+/** Replaces a working record's fields (and, when given, its Welsh text, redactions and version of the standard) and moves its version on. */
+export const updateFields = (q: Queryable, recordId: string, next: AtrsFields,
+  more: { fieldsCy?: AtrsFields; redactions?: Record<string, string>; standardVersion?: string } = {}) =>
+  run(q,
+    `update transparency_records set fields = $2, version = version + 1, updated_at = now(),
+       fields_cy = coalesce($3::jsonb, fields_cy), redactions = coalesce($4::jsonb, redactions),
+       standard_version = coalesce($5, standard_version)
+     where id = $1`,
+    [recordId, JSON.stringify(next), more.fieldsCy ? JSON.stringify(more.fieldsCy) : null,
+      more.redactions ? JSON.stringify(more.redactions) : null, more.standardVersion ?? null])
+
+/** Records a reviewer's approval of the record's current version. */
+export const approveRecord = (q: Queryable, recordId: string, userId: string, version: number) =>
+  run(q, 'update transparency_records set approved_by = $2, approved_at = now(), approved_version = $3 where id = $1',
+    [recordId, userId, version])
 
 /** Notes that a person wrote in the record now (drafted it or saved an edit). */
 export const noteWriter = (q: Queryable, organisationId: string, recordId: string, userId: string) =>
@@ -107,12 +131,14 @@ export interface PublicationFacets {
 export const insertPublication = (q: Queryable, p: {
   organisationId: string; recordId: string; versionNo: number; standardVersion: string; fields: AtrsFields
   publishedBy: string; separationRelaxed: boolean; fieldsCy?: AtrsFields; facets?: PublicationFacets
+  redactions?: Record<string, string>; approvedBy?: string | null
 }) =>
   run(q,
-    `insert into transparency_publications (organisation_id, record_id, version_no, standard_version, fields, published_by, separation_relaxed, fields_cy, facets)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    `insert into transparency_publications (organisation_id, record_id, version_no, standard_version, fields, published_by, separation_relaxed,
+       fields_cy, facets, redactions, approved_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [p.organisationId, p.recordId, p.versionNo, p.standardVersion, JSON.stringify(p.fields), p.publishedBy, p.separationRelaxed,
-      JSON.stringify(p.fieldsCy ?? {}), JSON.stringify(p.facets ?? {})])
+      JSON.stringify(p.fieldsCy ?? {}), JSON.stringify(p.facets ?? {}), JSON.stringify(p.redactions ?? {}), p.approvedBy ?? null])
 
 /**
  * Puts the record's latest published version into public_records (insert or replace), with the
@@ -174,35 +200,6 @@ const publishedRow = z.object({
   publishedAt: r.published_at, fields: r.fields,
 }))
 
-/** The latest published version of every record, optionally searched (web search syntax) or for one organisation. */
-export function listLatestPublished(q: Queryable, filters: { q?: string; organisation?: string }): Promise<PublishedRow[]> {
-  const params: unknown[] = []
-  const where: string[] = []
-  if (filters.q) {
-    params.push(filters.q)
-    where.push(`latest.search @@ websearch_to_tsquery('english', $${params.length})`)
-  }
-  if (filters.organisation) {
-    params.push(filters.organisation)
-    where.push(`o.slug = $${params.length}`)
-  }
-  return many(q, publishedRow,
-    `select o.name as organisation_name, o.slug as organisation_slug, r.slug, latest.version_no, latest.published_at, latest.fields
-     from (select distinct on (record_id) record_id, version_no, published_at, fields, search
-           from transparency_publications order by record_id, version_no desc) latest
-     join transparency_records r on r.id = latest.record_id
-     join organisations o on o.id = r.organisation_id
-     ${where.length ? `where ${where.join(' and ')}` : ''}
-     order by latest.published_at desc, r.slug`,
-    params)
-}
-
-/** Organisations that have published at least one record. */
-export const publishingOrganisations = (q: Queryable): Promise<{ slug: string; name: string }[]> =>
-  many(q, z.object({ slug: col.text, name: col.text }),
-    `select distinct o.slug, o.name from organisations o
-     join transparency_publications p on p.organisation_id = o.id order by o.name`)
-
 /** Every published version of one record, newest first. */
 export const publishedVersions = (q: Queryable, orgSlug: string, slug: string): Promise<PublishedRow[]> =>
   many(q, publishedRow,
@@ -212,3 +209,57 @@ export const publishedVersions = (q: Queryable, orgSlug: string, slug: string): 
      join organisations o on o.id = r.organisation_id
      where o.slug = $1 and r.slug = $2 order by p.version_no desc`,
     [orgSlug, slug])
+
+/** A published version with what its public page needs beyond the list: Welsh text, the standard version, ids. */
+export interface PublishedVersionRow extends PublishedRow {
+  recordId: string
+  organisationId: string
+  fieldsCy: AtrsFields
+  standardVersion: string
+  /** Field key → the reason it was redacted in this version. */
+  redactions: Record<string, string>
+}
+
+const publishedVersionRow = z.object({
+  record_id: col.uuid, organisation_id: col.uuid, organisation_name: col.text, organisation_slug: col.text, slug: col.text,
+  version_no: col.int, published_at: col.timestamp, fields, fields_cy: fields, standard_version: col.text, redactions: fields,
+}).transform((r): PublishedVersionRow => ({
+  recordId: r.record_id, organisationId: r.organisation_id, organisationName: r.organisation_name, organisationSlug: r.organisation_slug,
+  slug: r.slug, versionNo: r.version_no, publishedAt: r.published_at, fields: r.fields, fieldsCy: r.fields_cy, standardVersion: r.standard_version,
+  redactions: r.redactions,
+}))
+
+/** Every published version of one record with its Welsh text, newest first (the record page, what changed). */
+export const publishedHistory = (q: Queryable, orgSlug: string, slug: string): Promise<PublishedVersionRow[]> =>
+  many(q, publishedVersionRow,
+    `select r.id as record_id, r.organisation_id, o.name as organisation_name, o.slug as organisation_slug, r.slug,
+       p.version_no, p.published_at, p.fields, p.fields_cy, p.standard_version, p.redactions
+     from transparency_publications p
+     join transparency_records r on r.id = p.record_id
+     join organisations o on o.id = r.organisation_id
+     where o.slug = $1 and r.slug = $2 order by p.version_no desc`,
+    [orgSlug, slug])
+
+/** The newest publications across every organisation, new records and new versions alike (the Atom feed). */
+export const newestPublications = (q: Queryable, limit: number, orgSlug?: string): Promise<PublishedVersionRow[]> =>
+  many(q, publishedVersionRow,
+    `select r.id as record_id, r.organisation_id, o.name as organisation_name, o.slug as organisation_slug, r.slug,
+       p.version_no, p.published_at, p.fields, p.fields_cy, p.standard_version, p.redactions
+     from transparency_publications p
+     join transparency_records r on r.id = p.record_id
+     join organisations o on o.id = r.organisation_id
+     ${orgSlug === undefined ? '' : 'where o.slug = $2'}
+     order by p.published_at desc, p.id desc limit $1`,
+    orgSlug === undefined ? [limit] : [limit, orgSlug])
+
+/**
+ * A version brought in from another register (transparency.publishImported): as insertPublication,
+ * with the date the source gives (now when it gives none).
+ */
+export const insertImportedPublication = (q: Queryable, p: Parameters<typeof insertPublication>[1] & { publishedAt: Date | null }) =>
+  run(q,
+    `insert into transparency_publications (organisation_id, record_id, version_no, standard_version, fields, published_by, separation_relaxed,
+       fields_cy, facets, redactions, approved_by, published_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12::timestamptz, now()))`,
+    [p.organisationId, p.recordId, p.versionNo, p.standardVersion, JSON.stringify(p.fields), p.publishedBy, p.separationRelaxed,
+      JSON.stringify(p.fieldsCy ?? {}), JSON.stringify(p.facets ?? {}), JSON.stringify(p.redactions ?? {}), p.approvedBy ?? null, p.publishedAt])

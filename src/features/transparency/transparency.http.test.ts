@@ -3,9 +3,10 @@ import { after, before, describe, test } from 'node:test'
 import {
   assertShows, Client, createTestApp, escapeHtml, fieldValue, parseCsv, type TestApp,
 } from '../../../test/support/app.ts'
-import { makeEntry, makeTeam, signInAs, type Team } from '../../../test/support/factories.ts'
+import { approveRecord, completeRecord, makeEntry, makeTeam, signInAs, type Team } from '../../../test/support/factories.ts'
 import type { RegisterEntry } from '../register/model.ts'
-import { CSV_COLUMNS } from './atrs.ts'
+import { CSV_COLUMNS, GROUPS } from './atrs.ts'
+import { CURRENT_STANDARD } from './standard.ts'
 
 let t: TestApp
 let team: Team
@@ -45,7 +46,8 @@ describe('public downloads', () => {
     await makeEntry(t, team, { name: 'Unpublished draft', stage: 'approved', record: 'complete' })
     // A second version of the first record: the downloads carry the latest version only.
     const r = (await recordOf(a.id))!
-    await t.services.transparency.update(team.contributor.user, a.id, r.version, { scope: 'All internal meetings.' })
+    await t.services.transparency.update(team.contributor.user, a.id, r.version, { previous_process: 'Notes were typed up by hand.' })
+    await approveRecord(t, team.assessor.user, a)
     await t.services.transparency.publish(team.admin.user, a.id)
     for (const [entry, org, version, benefit] of [[a, team.org, '2', tricky], [b, team.org, '1', 'Letters in more languages.'], [c, other.org, '1', 'Shorter queues.']] as const) {
       const rec = (await t.services.transparency.recordFor(org === team.org ? team.viewer.user : other.viewer.user, entry.id))!
@@ -60,10 +62,12 @@ describe('public downloads', () => {
     const records = res.json<Record<string, string | number>[]>()
     const got = records.map((r) => ({ id: r.id, version: String(r.version), title: r.title, organisation: r.organisation_name, benefit: r.benefit }))
     assert.deepEqual(got.sort((x, y) => String(x.id).localeCompare(String(y.id))), expected)
+    const grouped = new Set([...GROUPS.values()].flat())
     for (const r of records) {
-      assert.equal(r.standard_version, '3.0')
+      assert.equal(r.standard_version, CURRENT_STANDARD)
       assert.equal(r.date_updated, today())
-      assert.deepEqual(Object.keys(r), CSV_COLUMNS, 'metadata, then every ATRS key, in order')
+      assert.deepEqual(Object.keys(r), [...CSV_COLUMNS.filter((c) => !grouped.has(c)), ...GROUPS.keys()],
+        'metadata, then every ATRS key in order, then each repeated specification as a list')
     }
   })
 
@@ -82,7 +86,7 @@ describe('public downloads', () => {
     })
     assert.deepEqual(got.sort((x, y) => x.id.localeCompare(y.id)), expected)
     for (const r of rows) {
-      assert.equal(r[col('standard_version')], '3.0')
+      assert.equal(r[col('standard_version')], CURRENT_STANDARD)
       assert.equal(r[col('date_updated')], today())
     }
   })
@@ -120,8 +124,8 @@ describe('drafting and publishing an ATRS record', () => {
     assert.equal(fieldValue(page.body, 'title'), 'Children’s social care case chronology')
     assert.equal(fieldValue(page.body, 'senior_responsible_owner'), 'Principal Social Worker')
     assert.equal(fieldValue(page.body, 'team'), 'Children’s services')
-    assert.equal(fieldValue(page.body, 'phase'), 'Pre-deployment')
-    assert.equal(fieldValue(page.body, 'region'), 'North West')
+    assert.equal(fieldValue(page.body, 'phase'), 'Pre-deployment', 'the checked radio')
+    assert.equal(fieldValue(page.body, 'region'), (await recordOf(entry.id))!.fields.region, 'the selected option')
     // From the screening's outcome (high tier, a DPIA and an EqIA required), not the field's hint.
     const impact = fieldValue(page.body, 'impact_assessment') ?? ''
     assert.match(impact, /^Initial screening placed this use in the high risk tier\./)
@@ -148,12 +152,19 @@ describe('drafting and publishing an ATRS record', () => {
     const form = await contributor.get(`/register/${entry.id}/transparency`)
     const version = fieldValue(form.body, 'version')!
     const save = await contributor.post(`/register/${entry.id}/transparency/edit`, {
-      version, ...written, scope: 'Children’s social care case records only.',
-      impact_assessment: 'DPIA and equality impact assessment completed.',
+      version, ...written, impact_assessment: 'DPIA and equality impact assessment completed.',
     })
     assert.equal(save.statusCode, 303)
+    await completeRecord(t, team.contributor.user, entry)
     assert.equal((await recordOf(entry.id))!.completeness.complete, true)
+    // Complete is not enough: a reviewer who did not write it approves it first.
     await admin.get(`/register/${entry.id}/transparency`)
+    const early = await admin.post(`/register/${entry.id}/transparency/publish`)
+    assert.equal(early.statusCode, 409)
+    assertShows(early.body, 'transparency.errors.needsReview')
+    const assessor = await signInAs(t, team.assessor)
+    const reviewPage = await assessor.get(`/register/${entry.id}/transparency`)
+    assert.equal((await assessor.post(`/register/${entry.id}/transparency/approve`, { version: fieldValue(reviewPage.body, 'version')! })).statusCode, 303)
     const pub = await admin.post(`/register/${entry.id}/transparency/publish`)
     assert.equal(pub.statusCode, 303)
     const record = (await recordOf(entry.id))!
@@ -173,8 +184,9 @@ describe('drafting and publishing an ATRS record', () => {
     const { slug } = (await recordOf(entry.id))!
     const form = await contributor.get(`/register/${entry.id}/transparency`)
     await contributor.post(`/register/${entry.id}/transparency/edit`, { version: fieldValue(form.body, 'version')!, benefit: 'Saves about two hours per chronology.' })
-    // The public still sees version 1 until an admin publishes.
+    // The public still sees version 1 until it is approved again and an admin publishes.
     assert.match((await anon().get(publicPath(entry, slug))).body, /Frees social worker time/)
+    await approveRecord(t, team.assessor.user, entry)
     await admin.get(`/register/${entry.id}/transparency`)
     assert.equal((await admin.post(`/register/${entry.id}/transparency/publish`)).statusCode, 303)
     const latest = await anon().get(publicPath(entry, slug))

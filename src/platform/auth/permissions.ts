@@ -14,6 +14,10 @@ const GRANTS = {
   'board:manage': ['admin'],
   'transparency:edit': ['contributor', 'assessor', 'admin'],
   'transparency:publish': ['admin'],
+  /** Approve a record for publishing (someone who did not write it). */
+  'transparency:review': ['assessor', 'board_member', 'admin'],
+  /** Read the public's problem reports about published records (with the reporters' addresses) and mark them dealt with. */
+  'transparency:reports': ['admin'],
   'people:manage': ['admin'],
   'organisation:manage': ['admin'],
   'policy:read': ['viewer', 'contributor', 'assessor', 'board_member', 'admin'],

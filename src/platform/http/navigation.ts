@@ -1,6 +1,6 @@
 import type { CurrentUser } from '../auth/store.ts'
 import { can } from '../auth/permissions.ts'
-import { t } from '../i18n/i18n.ts'
+import { currentLang, t } from '../i18n/i18n.ts'
 
 export interface NavItem {
   href: string
@@ -13,7 +13,8 @@ export function navigationFor(user: CurrentUser | null, url: string, publicPage:
   const path = url.split('?')[0] ?? '/'
   const items: NavItem[] = []
   if (publicPage || !user) {
-    items.push({ href: '/public', text: t('nav.publicRegister') })
+    // A Welsh public page links to the Welsh register (only public pages have Welsh).
+    items.push({ href: currentLang() === 'cy' ? '/public?lang=cy' : '/public', text: t('nav.publicRegister') })
     items.push(!user ? { href: '/login', text: t('nav.signIn') } : can(user.roles, 'register:read') ? { href: '/register', text: t('nav.register') } : { href: '/home', text: t('nav.home') })
   } else {
     items.push({ href: '/home', text: t('nav.home') })
@@ -26,5 +27,8 @@ export function navigationFor(user: CurrentUser | null, url: string, publicPage:
     items.push({ href: '/account', text: t('nav.account') })
     if (can(user.roles, 'register:read')) items.push({ href: '/public', text: t('nav.publicRegister') })
   }
-  return items.map((i) => ({ ...i, active: path === i.href || path.startsWith(`${i.href}/`) }))
+  return items.map((i) => {
+    const href = i.href.split('?')[0]!
+    return { ...i, active: path === href || path.startsWith(`${href}/`) }
+  })
 }

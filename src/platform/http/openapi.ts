@@ -41,7 +41,7 @@ export async function setUpOpenApi(app: FastifyInstance, info: { title: string; 
     },
     // Only the versioned API belongs in the document; pages, assets and this route do not.
     transform: (input) =>
-      input.url.startsWith('/api/v1/')
+      input.url.startsWith('/api/v1/') || input.url.startsWith('/api/public/v1/')
         ? jsonSchemaTransform(input)
         : { schema: { ...(input.schema ?? {}), hide: true }, url: input.url },
     // Schemas with a .meta({ id }) become components that the paths refer to.

@@ -1,4 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError } from './errors.ts'
 
@@ -14,13 +17,41 @@ export function setUpSecurityHeaders(app: FastifyInstance, opts: { hsts?: boolea
   })
 }
 
+/**
+ * A GET of the public register (`/public…`, `/api/public/…`): the same answer for every resident,
+ * so it sets no cookie, carries no per-request nonce and is rendered as if nobody were signed in
+ * (so a CDN or the public cache may keep it). The "report a problem" form pages are not: they
+ * hand out a CSRF token.
+ */
+export function isPublicGet(request: Pick<FastifyRequest, 'method' | 'url'>): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  const path = request.url.split('?')[0] ?? ''
+  return (path === '/public' || path.startsWith('/public/') || path.startsWith('/api/public/')) && !path.endsWith('/report')
+}
+
+/**
+ * The one inline script govuk-frontend's page template writes (it marks the body as having
+ * JavaScript), allowed by its hash on public pages instead of a nonce; read from the template
+ * itself so an upgrade cannot leave a stale hash. Without it, public pages work without JavaScript.
+ */
+const GOVUK_INLINE_SCRIPT_HASH = (() => {
+  try {
+    const template = readFileSync(join(dirname(fileURLToPath(import.meta.resolve('govuk-frontend'))), 'template.njk'), 'utf8')
+    const script = /<script\b[^>]*>([^<]*js-enabled[^<]*)<\/script>/.exec(template)?.[1]
+    return script ? `'sha256-${createHash('sha256').update(script).digest('base64')}'` : ''
+  } catch {
+    return ''
+  }
+})()
+
 /** Also called for errors Fastify meets before the request's hooks run (a malformed URL). */
 export function applySecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
-    request.cspNonce = randomBytes(16).toString('base64')
+    const samePage = isPublicGet(request)
+    request.cspNonce = samePage ? '' : randomBytes(16).toString('base64')
     reply.headers({
       'content-security-policy': [
         "default-src 'self'",
-        `script-src 'self' 'nonce-${request.cspNonce}'`,
+        samePage ? `script-src 'self' ${GOVUK_INLINE_SCRIPT_HASH}`.trim() : `script-src 'self' 'nonce-${request.cspNonce}'`,
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
@@ -54,6 +85,12 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 export function setUpCsrf(app: FastifyInstance, opts: { secureCookies: boolean }): void {
   app.decorateRequest('csrfToken', '')
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (isPublicGet(request)) {
+      // Nothing to post from these pages, and the same page for everyone: no token, no cookie, nobody signed in.
+      request.user = null
+      request.csrfToken = ''
+      return
+    }
     let expected = request.user?.csrfToken
     if (!expected && request.user?.via !== 'token') {
       expected = request.cookies[PRE_SESSION_CSRF_COOKIE]

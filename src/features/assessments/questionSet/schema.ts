@@ -32,8 +32,11 @@ export const ATRS_LINK_KEYS = [
   'detailed_description', 'scope', 'benefit', 'previous_process', 'alternatives_considered',
   'process_integration', 'provided_information', 'frequency_and_scale_of_usage', 'human_decisions_and_review',
   'required_training', 'appeals_and_review',
-  'system_architecture', 'maintenance', 'models', 'datasets', 'dataset_purposes', 'source_data_name',
-  'data_description', 'sensitive_attributes', 'data_collection', 'data_access_and_storage',
+  'system_architecture', 'maintenance', 'models', 'model_task', 'model_performance', 'datasets', 'dataset_purposes',
+  'source_data_name', 'data_description', 'sensitive_attributes', 'data_completeness_and_representativeness',
+  'data_collection', 'data_access_and_storage',
+  // ATRS v4.0 Operational Data Specification (2.4.4): the data the tool uses and produces in use.
+  'operational_data_access_and_storage',
   'impact_assessment', 'risks_and_mitigations',
 ] as const
 export type AtrsLinkKey = (typeof ATRS_LINK_KEYS)[number]
