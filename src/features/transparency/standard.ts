@@ -11,7 +11,7 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
-import { ContentError, contentPath, listContentFiles, loadYaml, type LocatedProblem, validateContent, type YamlContent } from '../../platform/content/index.ts'
+import { contentPath, listContentFiles, loadYaml, type LocatedProblem, validateContent, type YamlContent } from '../../platform/content/index.ts'
 import { t, translate } from '../../platform/i18n/i18n.ts'
 
 export const FIELD_TYPES = ['text', 'long', 'select', 'radios', 'url', 'email', 'system'] as const
