@@ -251,21 +251,29 @@ describe('the governance journey in a browser', { timeout: 180_000 }, () => {
     // Fill every required field the draft could not (labels start with the ATRS reference).
     const form = page.locator('form', { has: button(page, 'Save record') })
     const labels = (await form.locator('label.govuk-label').allInnerTexts()).map((l) => l.trim())
-    assert.ok(labels.some((l) => l.startsWith('2.2.3 Benefit')), `the form has ATRS labels: ${labels.join(' | ')}`)
+    assert.ok(labels.some((l) => l.startsWith('2.2.2 Benefit')), `the form has ATRS labels: ${labels.join(' | ')}`)
     const filled: string[] = []
     for (const label of labels.filter((l) => !l.endsWith('(optional)'))) {
       const field = form.getByLabel(label, { exact: true })
+      if ((await field.evaluate((e) => e.tagName)) === 'SELECT') continue
       if ((await field.inputValue()).trim() === '') {
         await field.fill(atrsValue(label))
         filled.push(label)
       }
     }
-    await follow(page, button(page, 'Save record'))
+    // Fixed-value fields are selects: any still unchosen takes the first option.
+    const selects = form.locator('select')
+    for (let i = 0; i < await selects.count(); i++) {
+      if ((await selects.nth(i).inputValue()) === '') await selects.nth(i).selectOption({ index: 1 })
+    }
+    await follow(page, button(page, 'Save record').last())
     assert.match(await successBanner(page), /The record has been saved\./)
     assert.match(await page.locator('main').innerText(), /Complete: ready to publish/, `filled ${filled.join(', ')}`)
     await signOut(page)
     await signIn(page, NORTHMOOR('admin'))
     await visit(page, `${entryUrl}/transparency`)
+    // The admin did not write the record, so may approve it before publishing it.
+    await follow(page, button(page, 'Approve the saved record for publishing'))
     await follow(page, button(page, 'Publish the saved record'))
     assert.match(await successBanner(page), /The record has been published on the public register\./)
     assert.match(await page.locator('main').innerText(), /Version 1 published on/)
