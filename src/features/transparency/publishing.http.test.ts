@@ -157,10 +157,15 @@ describe('separation of duties: publishing a record', () => {
     await writtenBy(id, [people.ann!])
     await completeAndApprove(id, people.ann!)
     assert.equal((await publishAs('cat', id)).res.statusCode, 303)
-    // Ann wrote version 1, which Cat published; Ann may publish it again unchanged.
+    // The approval was used up by publishing: the same text again needs a fresh review.
+    assert.equal((await publishAs('ann', id)).res.statusCode, 409)
+    // Ann wrote version 1, which Cat published; after Ben's edit and a review, Ann may publish it.
+    await edit(people.ben!, id, { team: 'Planning and building control' })
+    await completeAndApprove(id, people.ben!)
     assert.equal((await publishAs('ann', id)).res.statusCode, 303)
-    // Once Ann writes in it again, someone else must publish.
-    await edit(people.ann!, id, { team: 'Planning and building control' })
+    // Once Ann writes in it again, someone else must publish, approved or not.
+    await edit(people.ann!, id, { team: 'Planning, building control and land charges' })
+    await completeAndApprove(id, people.ann!)
     assert.equal((await publishAs('ann', id)).res.statusCode, 409)
     assert.deepEqual((await publications(id)).map((p) => p.version_no), [1, 2])
   })

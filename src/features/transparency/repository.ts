@@ -97,6 +97,10 @@ export const approveRecord = (q: Queryable, recordId: string, userId: string, ve
   run(q, 'update transparency_records set approved_by = $2, approved_at = now(), approved_version = $3 where id = $1',
     [recordId, userId, version])
 
+/** Clears the approval once it has been used to publish. */
+export const clearApproval = (q: Queryable, recordId: string) =>
+  run(q, 'update transparency_records set approved_by = null, approved_at = null, approved_version = null where id = $1', [recordId])
+
 /** Notes that a person wrote in the record now (drafted it or saved an edit). */
 export const noteWriter = (q: Queryable, organisationId: string, recordId: string, userId: string) =>
   run(q,

@@ -364,7 +364,11 @@ export function transparencyRoutes(app: FastifyInstance, services: Services): vo
     const fields = sectionsFor(record.fields, record.standardVersion).flatMap((s) => s.fields
       .filter((f) => isEditable(f.name, record.standardVersion) && !['title', 'name', 'one_sentence_description', 'phase'].includes(f.key))
       .map((f) => ({ value: f.name, text: `${f.ref} ${f.label}${f.item ? ` (${s.title})` : ''}`, selected: f.name === typed.field })))
-    const current = Object.entries(record.redactions).map(([key, reason]) => ({ key, label: fieldByKey(key)?.label ?? key, ref: fieldByKey(key)?.ref ?? '', reason }))
+    const current = Object.entries(record.redactions).map(([key, reason]) => ({
+      key, label: fieldByKey(key)?.label ?? key, ref: fieldByKey(key)?.ref ?? '', reason,
+      // Withheld under another version of the standard: kept (it holds if the record moves back) but not published now.
+      notInVersion: !isEditable(key, record.standardVersion),
+    }))
     return reply.view('transparency/views/redactions.njk', {
       pageTitle: t('transparency.redactions.title', { name: entry.name }), entry, record, current,
       fieldItems: [{ value: '', text: t('transparency.record.choose') }, ...fields], typed, errors, errorList: summary.errorList,
@@ -387,7 +391,7 @@ export function transparencyRoutes(app: FastifyInstance, services: Services): vo
     const removing = body._action === 'remove'
     const errors: Record<string, string> = {}
     if (!version.success) errors._form = t('register.errors.version')
-    if (!isEditable(field, record.standardVersion)) errors.field = t('transparency.redactions.errors.field')
+    if (!isEditable(field, record.standardVersion) && !(removing && field in record.redactions)) errors.field = t('transparency.redactions.errors.field')
     if (!removing && reason.trim() === '' && !errors.field) errors.reason = t('transparency.errors.redactionReason', { field: fieldByKey(field)?.label ?? '' })
     if (Object.keys(errors).length) {
       reply.code(400)

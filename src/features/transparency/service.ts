@@ -354,7 +354,9 @@ export function createTransparencyService(
           key, label: field?.label ?? key, ref: field?.ref ?? '', section: field?.section ?? '', sectionId: '', problem,
         })
         const isItem = splitKey(key).item !== undefined
-        if (!isEditable(key, r.standardVersion) || ALWAYS_PUBLIC.includes(splitKey(key).base) || (isItem && !(key in r.fields))) {
+        // Removing a redaction is always allowed, even of a field this version no longer has (else it is stranded).
+        const removingStored = reason === null && key in r.redactions
+        if (!removingStored && (!isEditable(key, r.standardVersion) || ALWAYS_PUBLIC.includes(splitKey(key).base) || (isItem && !(key in r.fields)))) {
           throw new FieldsRefused([check('notAnOption')])
         }
         const next = { ...r.redactions }
@@ -414,28 +416,37 @@ export function createTransparencyService(
         const r = await repo.findRecord(tx, user.organisationId, entryId, true)
         if (!r) throw notFound()
         const org = await organisations.get(user.organisationId, tx)
-        const verdict = publishVerdict(user.id, await repo.writersSinceLastPublication(tx, r.id), org.separationOfDuties)
+        const writers = await repo.writersSinceLastPublication(tx, r.id)
+        const verdict = publishVerdict(user.id, writers, org.separationOfDuties)
         if (!verdict.allowed) throw new RecordRefused(verdict.reason)
         const withOrg = withOrganisation(r.fields, publisher(org))
         const check = completeness(withOrg, r.standardVersion, r.redactions)
         if (!check.complete) throw new RecordRefused('transparency.errors.incomplete', check.missing)
         if (!r.approval || r.approval.version !== r.version) throw new RecordRefused('transparency.errors.needsReview')
+        // An approval the reviewer gave on their own writing (allowed only with separation of duties off)
+        // marks the version as much as publishing one's own writing does.
+        const relaxed = verdict.relaxed || writers.includes(r.approval.by)
+        const std = standardFor(r.standardVersion)
         const published = publishedFields(withOrg, r.redactions, r.standardVersion)
         const fieldsCy = Object.fromEntries(Object.entries(r.fieldsCy).filter(([k]) => k in published && !(k in r.redactions)))
         const next = await repo.nextVersionNo(tx, r.id)
         await repo.insertPublication(tx, {
           organisationId: user.organisationId, recordId: r.id, versionNo: next, standardVersion: r.standardVersion,
-          fields: published, publishedBy: user.id, separationRelaxed: verdict.relaxed,
+          fields: published, publishedBy: user.id, separationRelaxed: relaxed,
           facets: { service_area: entry.serviceArea, technique: entry.technique, risk_tier: entry.riskTier },
-          fieldsCy, redactions: Object.fromEntries(Object.entries(r.redactions).filter(([k]) => k in published)), approvedBy: r.approval.by,
+          fieldsCy, approvedBy: r.approval.by,
+          // Only fields of this version's standard: a field withheld under another version is not listed.
+          redactions: Object.fromEntries(Object.entries(r.redactions).filter(([k]) => k in published && standardField(std, k))),
         })
+        // One approval, one publication: publishing again needs a fresh review (so never an identical version).
+        await repo.clearApproval(tx, r.id)
         await repo.indexPublication(tx, r.id)
         await recordAudit(tx, {
           organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entryId,
           action: 'record_published',
           changes: {
             record: { from: null, to: `v${next}` },
-            ...(verdict.relaxed ? { separationRelaxed: { from: false, to: true } } : {}),
+            ...(relaxed ? { separationRelaxed: { from: false, to: true } } : {}),
           },
         })
         return next
