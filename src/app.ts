@@ -35,11 +35,18 @@ import { publicRecordRoutes } from './features/transparency/publicRecordRoutes.t
 import { publicApi } from './features/transparency/publicApi.ts'
 import { setUpPublicCache } from './platform/http/publicCache.ts'
 import { policyRoutes } from './features/policies/routes.ts'
-import { can } from './platform/auth/permissions.ts'
 import { outboxRoutes } from './features/outbox/routes.ts'
+import { platformAdminRoutes } from './features/platformAdmin/routes.ts'
 import { homeRoutes } from './features/home/routes.ts'
+import { hubRoutes } from './features/hub/routes.ts'
+import { dashboardRoutes } from './features/dashboard/routes.ts'
 import { toolRoutes } from './features/tools/routes.ts'
+import { useCaseRoutes } from './features/usecases/routes.ts'
+import { guidanceRoutes } from './features/guidance/routes.ts'
 import { interchangeRoutes } from './features/interchange/routes.ts'
+import { packRoutes } from './features/assessments/packs/routes.ts'
+import { maturityRoutes } from './features/maturity/routes.ts'
+import { benchmarkRoutes } from './features/benchmark/routes.ts'
 import { schemaValidationFields, setUpOpenApi } from './platform/http/openapi.ts'
 
 declare module 'fastify' {
@@ -140,8 +147,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   app.get('/', async (request, reply) =>
-    // Signed in: the register, or the home page for people who may not read it (staff).
-    request.user ? reply.redirect(can(request.user.roles, 'register:read') ? '/register' : '/home') : reply.view('people/views/home.njk', { pageTitle: t('home.title') }),
+    // Signed in: the home page, what needs this person.
+    request.user ? reply.redirect('/home') : reply.view('people/views/home.njk', { pageTitle: t('home.title') }),
   )
 
   // Set before the routes are registered, so every route inherits them.
@@ -175,9 +182,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicApi(scope, services)
     policyRoutes(scope, services)
     outboxRoutes(scope, services, { smtpConfigured: Boolean(config.mail.smtpUrl) })
+    platformAdminRoutes(scope, services)
     homeRoutes(scope, services)
+    hubRoutes(scope, services)
+    dashboardRoutes(scope, services)
     toolRoutes(scope, services)
+    useCaseRoutes(scope, services)
+    guidanceRoutes(scope, services)
     interchangeRoutes(scope, services, { baseUrl: config.publicBaseUrl })
+    packRoutes(scope, services)
+    maturityRoutes(scope, services)
+    benchmarkRoutes(scope, services)
     assessmentApi(scope, services)
     registerApi(scope, services)
   })

@@ -31,10 +31,11 @@ Commands:
                               empty database.
   migrate                     Apply database migrations
   org create --slug S --name N [--contact-email E] [--website URL] [--region R]
-  user create --org SLUG --email E --name N --roles r1,r2 [--password P]
+  user create --org SLUG --email E --name N --roles r1,r2 [--password P] [--platform-admin]
                               Roles: ${ROLES.join(', ')}. Without --password one is generated and printed.
                               An address that already has an account is added to the organisation and
-                              keeps its own password.
+                              keeps its own password. --platform-admin also makes them a platform admin
+                              (organisations, framework packs and moderation for the whole platform).
   demo load                   Load the demo councils, people and register (not in production; empty
                               database only)
   mail send                   Deliver the queued e-mail once over SMTP (SMTP_URL, MAIL_FROM) and say how
@@ -66,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       demo: { type: 'boolean' }, slug: { type: 'string' }, name: { type: 'string' }, 'contact-email': { type: 'string' },
       website: { type: 'string' }, region: { type: 'string' }, org: { type: 'string' }, email: { type: 'string' },
       roles: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' }, days: { type: 'string' },
-      format: { type: 'string' }, organisation: { type: 'string' },
+      format: { type: 'string' }, organisation: { type: 'string' }, 'platform-admin': { type: 'boolean' },
     },
   })
   // `staff import` takes the file as its last word.
@@ -127,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
         // The demo logins are printed only where they work: demo data present, and not production.
         if (config.env !== 'production' && (await services.organisations.bySlug(DEMO_COUNCILS[0].slug))) {
           console.log(`\nDemo logins (password for all: ${DEMO_PASSWORD}):`)
-          for (const l of demoLogins()) console.log(`  ${l.email.padEnd(36)} ${l.role.padEnd(13)} ${l.council}`)
+          for (const l of demoLogins()) console.log(`  ${l.email.padEnd(36)} ${l.role.padEnd(13)} ${l.council}${l.platformAdmin ? '  (also platform admin)' : ''}`)
         }
         return await new Promise<number>(() => undefined)
       }
@@ -161,6 +162,10 @@ async function main(argv: string[]): Promise<number> {
         } catch (err) {
           if (err instanceof AlreadyMemberError) throw new Error(`${email} is already a member of ${input.org}`)
           throw err
+        }
+        if (values['platform-admin']) {
+          await services.auth.setPlatformAdmin(added.id, true)
+          console.log(`${email} is a platform admin.`)
         }
         if (added.existingAccount) {
           console.log(`${email} already had an account: added to ${input.org} with roles ${roles.join(', ')}. Their password is unchanged.`)
@@ -221,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
         }
         await loadDemo(db, services, { env: config.env })
         console.log(`Demo data loaded. Password for every demo login: ${DEMO_PASSWORD}`)
-        for (const l of demoLogins()) console.log(`  ${l.email}  (${l.role}, ${l.council})`)
+        for (const l of demoLogins()) console.log(`  ${l.email}  (${l.role}, ${l.council}${l.platformAdmin ? '; also platform admin' : ''})`)
         return 0
       }
       default:

@@ -22,8 +22,14 @@ export const DEMO_COUNCILS = [
   },
 ] as const
 
-export function demoLogins(): { council: string; role: Role; email: string }[] {
-  return DEMO_COUNCILS.flatMap((c) => ROLES.map((role) => ({ council: c.name, role, email: `${role.replace('_', '-')}@${c.domain}` })))
+/** The demo login that is also a platform admin (organisations, framework packs, moderation). */
+export const DEMO_PLATFORM_ADMIN = `admin@${DEMO_COUNCILS[0].domain}`
+
+export function demoLogins(): { council: string; role: Role; email: string; platformAdmin: boolean }[] {
+  return DEMO_COUNCILS.flatMap((c) => ROLES.map((role) => {
+    const email = `${role.replace('_', '-')}@${c.domain}`
+    return { council: c.name, role, email, platformAdmin: email === DEMO_PLATFORM_ADMIN }
+  }))
 }
 
 type Base = Omit<NewEntryInput, 'stage'>
@@ -320,6 +326,10 @@ export async function loadDemo(_db: Db, services: Services, opts: { env?: Config
       const name = `${role === 'board_member' ? 'Board member' : role[0]!.toUpperCase() + role.slice(1)} (${c.name.split(' ')[0]})`
       const { id } = await services.people.createAccount({ email, name, password: DEMO_PASSWORD, organisationId: org.id, roles: [role] })
       byRole[role] = { id, email, name, organisationId: org.id, organisationName: c.name, organisationSlug: c.slug, roles: [role], via: 'session' }
+      if (email === DEMO_PLATFORM_ADMIN) {
+        await services.auth.setPlatformAdmin(id, true)
+        byRole[role] = { ...byRole[role], platformAdmin: true }
+      }
     }
     actors.push(byRole)
   }
@@ -379,4 +389,11 @@ export async function loadDemo(_db: Db, services: Services, opts: { env?: Config
   for (const [i, sitting] of sittings.entries()) if (sitting) await finishDemoBoard(services, actors[i]!, sitting)
   // Policies (issue 9): the first council has its policy and do's and don'ts in force; the other has none.
   await loadPolicyDemo(services.policies, actors[0]!.admin!, actors[0]!.board_member!, { people: services.people, password: DEMO_PASSWORD })
+  // The sector hub (issue 12): the first council has assessed its maturity twice (a history to
+  // chart), and both councils take part in the benchmark (too few for any figure to show).
+  const dimensions = services.maturity.model().dimensions
+  for (const [round, evidence] of [[0, 'First self-assessment, before the AI policy.'], [1, 'After adopting the AI policy and setting up the board.']] as const) {
+    await services.maturity.submit(actors[0]!.admin!, dimensions.map((d, i) => ({ dimension: d.id, score: Math.min(5, 1 + round + (i % 3)), evidence })))
+  }
+  for (const a of actors) await services.benchmark.setParticipation(a.admin!, true)
 }

@@ -71,3 +71,11 @@ export async function auditTrail(q: Queryable, organisationId: string, entityTyp
   )
   return rows.map((r) => ({ id: r.id, actorName: r.actor_name, action: r.action, changes: r.changes, at: r.at }))
 }
+
+/** Per organisation: audit events in the last `days` days and the time of the latest (usage figures; no content). */
+export async function activityByOrganisation(q: Queryable, days: number): Promise<Map<string, { events: number; lastAt: Date | null }>> {
+  const rows = await many(q, z.object({ organisation_id: col.uuid, events: col.int, last_at: col.timestamp.nullable() }),
+    `select organisation_id, count(*) filter (where at > now() - make_interval(days => $1))::int as events, max(at) as last_at
+     from audit_events where organisation_id is not null group by organisation_id`, [days])
+  return new Map(rows.map((r) => [r.organisation_id, { events: r.events, lastAt: r.last_at }]))
+}

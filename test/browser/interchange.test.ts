@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { createTestApp, type TestApp } from '../support/app.ts'
-import { makeOrganisation, makePerson, PASSWORD, type Person } from '../support/factories.ts'
+import { makeOrganisation, makePlatformAdmin, PASSWORD, type Person } from '../support/factories.ts'
 import { axeReport, checkA11y, launchBrowser, newPage, signInAs } from './support.ts'
 
 let t: TestApp
@@ -21,7 +21,8 @@ const index = join(dir, 'atrs_records.csv')
 
 before(async () => {
   t = await createTestApp({ demo: false })
-  admin = await makePerson(t, await makeOrganisation(t, { slug: 'browsershire', name: 'Browsershire Council' }), ['admin'])
+  // GOV.UK's index changes the whole platform: a platform admin imports it.
+  admin = await makePlatformAdmin(t, await makeOrganisation(t, { slug: 'browsershire', name: 'Browsershire Council' }))
   const rows = Array.from({ length: 60 }, (_, i) => `Body ${i % 7},Tool number ${i},2025-0${1 + (i % 9)}-1${i % 10}T10:00:00Z,https://www.gov.uk/algorithmic-transparency-records/body-tool-${i}`)
   writeFileSync(index, ['publishing_body,tool_name,published,url', ...rows, 'Evil,Bad link,2025-01-01,https://evil.example/x'].join('\r\n') + '\r\n')
   await t.app.listen({ port: 0, host: '127.0.0.1' })

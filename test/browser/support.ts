@@ -177,3 +177,28 @@ export async function signInAs(page: Page, email: string, password = DEMO_PASSWO
   await page.getByLabel('Password', { exact: true }).fill(password)
   await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()])
 }
+
+/** The widths every journey is checked at: a desktop with JavaScript, and a phone without it. */
+export const WIDTHS = [
+  { width: 1280, height: 900, javaScriptEnabled: true },
+  { width: 390, height: 844, javaScriptEnabled: false },
+] as const
+
+/** axe-core finds nothing, and the page does not scroll sideways at this width. */
+export async function check(page: Page, label: string, width: number): Promise<void> {
+  await checkA11y(page, `${label} at ${width}px`)
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth)
+  if (scroll > width) throw new Error(`${label} is ${scroll}px wide at ${width}px`)
+}
+
+/** Presses the button with this exact name and waits for the page that follows. */
+export async function submit(page: Page, name: string): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name, exact: true }).click()])
+}
+
+/** A test app (without the demo unless asked) listening on a free local port. */
+export async function listening(opts: { demo?: boolean } = {}): Promise<{ t: Awaited<ReturnType<typeof createTestApp>>; baseUrl: string }> {
+  const t = await createTestApp({ demo: opts.demo ?? false })
+  await t.app.listen({ port: 0, host: '127.0.0.1' })
+  return { t, baseUrl: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}` }
+}

@@ -81,6 +81,11 @@ describe('fuzzing every route', () => {
     ids.conditionId = await pick('select id from decision_conditions limit 3')
     ids.actionId = await pick('select id from entry_actions limit 3')
     ids.riskId = await pick('select id from entry_risks limit 3')
+    ids.entryId = ids.id
+    ids.organisationId = [...(await pick('select id from organisations order by slug limit 3')), '00000000-0000-4000-8000-000000000000']
+    ids.useCase = ['accessibility', 'benefits-fraud', 'no-such-use', '00000000-0000-4000-8000-000000000000']
+    ids.item = ['no-such-guidance']
+    ids.case = ['no-such-case']
   })
   after(() => t.close())
 

@@ -90,6 +90,16 @@ export async function makePerson(
   return { id, email: email.toLowerCase(), name, password, roles, organisation, user }
 }
 
+/**
+ * A platform admin (runs the platform for every organisation): a person with `roles` (admin by
+ * default) in the organisation, a new one unless given, made a platform admin as the CLI does.
+ */
+export async function makePlatformAdmin(t: TestApp, organisation?: Organisation, roles: Role[] = ['admin']): Promise<Person> {
+  const p = await makePerson(t, organisation ?? (await makeOrganisation(t, { name: `Platform operators ${next()}` })), roles)
+  await t.services.auth.setPlatformAdmin(p.id, true)
+  return { ...p, user: { ...p.user, platformAdmin: true } }
+}
+
 /** One person per role in an organisation (a new one unless given). */
 export interface Team {
   org: Organisation

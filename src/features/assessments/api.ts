@@ -97,7 +97,7 @@ export function assessmentApi(scope: FastifyInstance, services: Services): void 
   }, async (request) => {
     const user = requirePermission(request, 'register:read')
     const entry = await register.get(user, request.params.id)
-    const set = assessments.setNamed(request.params.setId)
+    const set = assessments.setNamed(request.params.setId, user)
     const a = await assessments.assessmentFor(user, entry.id, set.id)
     return {
       set: set.id, setVersion: a?.setVersion ?? set.version, status: a?.status ?? ('not_started' as const), version: a?.version ?? 0,
@@ -121,7 +121,7 @@ export function assessmentApi(scope: FastifyInstance, services: Services): void 
   }, async (request, reply) => {
     const user = requirePermission(request, 'assessment:answer')
     const entry = await register.get(user, request.params.id)
-    const set = assessments.setNamed(request.params.setId)
+    const set = assessments.setNamed(request.params.setId, user)
     // The API merges: questions the request leaves out keep the answers the entry already has.
     const merged = { ...(await assessments.prefill(user, entry, set.id)), ...request.body.answers }
     let result

@@ -330,3 +330,33 @@ export async function deleteRisk(q: Queryable, organisationId: string, entryId: 
     [organisationId, entryId, riskId])
   return row?.description ?? null
 }
+
+/** Submitted assessments someone other than `userId` submitted: what an assessor may sign off. Oldest first, with the total. */
+export const awaitingSignOff = (q: Queryable, organisationId: string, userId: string, limit: number) =>
+  many(q, z.object({ id: col.uuid, entry_id: col.uuid, set_id: col.text, submitted_at: col.timestamp.nullable(), total: col.int }),
+    `select id, entry_id, set_id, submitted_at, (count(*) over ())::int as total from assessments
+     where organisation_id = $1 and status = 'submitted' and submitted_by is distinct from $2
+     order by submitted_at nulls first, id limit $3`, [organisationId, userId, limit])
+
+/** Open, current required actions whose owner is written as one of `owners` (lower-cased), the earliest due first, with the total. */
+export const actionsOwnedBy = (q: Queryable, organisationId: string, owners: readonly string[], limit: number) =>
+  many(q, z.object({ id: col.uuid, entry_id: col.uuid, level: z.enum(ACTION_LEVELS), text: col.text, due_date: col.date.nullable(), total: col.int }),
+    `select id, entry_id, level, text, due_date, (count(*) over ())::int as total from entry_actions
+     where organisation_id = $1 and current and status = 'open' and lower(btrim(owner)) = any($2::text[])
+     order by due_date nulls last, level, text limit $3`, [organisationId, owners, limit])
+
+/** The dashboard's counts: assessments awaiting sign-off or review or returned, and open current actions by level (overdue apart). */
+export const dashboardCounts = (q: Queryable, organisationId: string, today: string) =>
+  one(q, z.object({
+    submitted: col.int, needs_review: col.int, returned: col.int,
+    actions: z.array(z.object({ level: z.enum(ACTION_LEVELS), n: col.int, overdue: col.int })),
+  }),
+    `select s.submitted, s.needs_review, s.returned,
+       (select coalesce(json_agg(a), '[]') from (
+          select level, count(*)::int as n, (count(*) filter (where due_date < $2::date))::int as overdue
+          from entry_actions where organisation_id = $1 and current and status = 'open' group by level) a) as actions
+     from (select (count(*) filter (where status = 'submitted'))::int as submitted,
+             (count(*) filter (where status = 'needs_review'))::int as needs_review,
+             (count(*) filter (where status = 'returned'))::int as returned
+           from assessments where organisation_id = $1 and status in ('submitted', 'needs_review', 'returned')) s`,
+    [organisationId, today])

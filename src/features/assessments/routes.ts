@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { addAssessmentDashboardMetrics } from './dashboardMetrics.ts'
+import { addAssessmentHomePanels } from './homePanel.ts'
 import { z } from 'zod'
 import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
@@ -52,6 +54,8 @@ const version = (body: Body): number | undefined => {
 
 export function assessmentRoutes(app: FastifyInstance, services: Services): void {
   const { register, assessments } = services
+  addAssessmentHomePanels(services.home, assessments)
+  addAssessmentDashboardMetrics(services.dashboard, assessments)
 
   register.extensions.entryPanels.add({
     id: 'screening',
@@ -81,7 +85,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
   const load = async (request: FastifyRequest<{ Params: Params }>, permission: 'register:read' | 'assessment:answer' | 'assessment:signoff') => {
     const user = requirePermission(request, permission)
     const entry = await register.get(user, request.params.id)
-    const set = assessments.setNamed(request.params.setId ?? SCREENING)
+    const set = assessments.setNamed(request.params.setId ?? SCREENING, user)
     return { user, entry, set }
   }
 
@@ -117,6 +121,8 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     return reply.code(status).view('assessments/views/section.njk', {
       pageTitle: t('assessments.section.title', { section: section ? section.title : set.title, set: set.title, name: entry.name }),
       entry, set, section, sections, assessment, answers, errors, prefix: FIELD_PREFIX,
+      // The guidance each question draws on, from the features that provide it (question id → links).
+      guidance: Object.fromEntries(assessments.questionGuidance.flatMap((provide) => [...provide(set)])),
       number: section ? set.sections.indexOf(section) + 1 : null,
       action: section ? sectionUrl(entry, set, section) : base(entry, set),
       errorList: answerErrorList(entry, set, errors, section),
@@ -141,8 +147,8 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
   }
 
   /** Actions with every source named by its set's title, for the pages that list them. */
-  const describeActions = <A extends Pick<RequiredAction, 'id' | 'level' | 'status' | 'text'>>(actions: A[]) => {
-    const titles = new Map(assessments.allSets().map((s) => [s.id, s.title]))
+  const describeActions = <A extends Pick<RequiredAction, 'id' | 'level' | 'status' | 'text'>>(actions: A[], user?: CurrentUser) => {
+    const titles = new Map(assessments.allSets(user).map((s) => [s.id, s.title]))
     return actions.map((a) => {
       const sources = sourcesOf(a).map((s) => ({ ...s, title: titles.get(s.setId) ?? s.setId }))
       return { ...a, sources, requiredBy: [...new Set(sources.map((s) => s.title))].join('; ') }
@@ -162,7 +168,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
       pageTitle: t('assessments.results.title', { name: entry.name }),
       entry, rows, risks, panels, statusColours: STATUS_COLOURS,
       counts: actionCounts(actions),
-      openMust: describeActions(actions.filter((a) => a.level === 'MUST' && a.status === 'open')),
+      openMust: describeActions(actions.filter((a) => a.level === 'MUST' && a.status === 'open'), user),
       summary: {
         needed: needed.length, total: rows.length,
         finished: needed.filter((r) => r.assessment && ['submitted', 'signed_off'].includes(r.assessment.status)).length,
@@ -191,7 +197,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
     const errors = options.edit?.errors ?? {}
     return reply.code(options.edit ? 400 : 200).view('assessments/views/actions.njk', {
       pageTitle: t('assessments.actionList.title', { name: entry.name }),
-      entry, filter, total: all.length, groups: groupActions(describeActions(shown)), counts: actionCounts(all),
+      entry, filter, total: all.length, groups: groupActions(describeActions(shown, user)), counts: actionCounts(all),
       canAnswer: can(user.roles, 'assessment:answer'),
       values: options.edit?.values ?? {}, errors,
       errorList: formErrors(errors, actionEditFieldId).errorList,
@@ -285,7 +291,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
   const save = async (request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, setId: string, backToEntry = false) => {
     const user = requirePermission(request, 'assessment:answer')
     const entry = await register.get(user, request.params.id)
-    const set = assessments.setNamed(setId)
+    const set = assessments.setNamed(setId, user)
     const intent = request.body.intent === 'save' ? 'save' : 'submit'
     const raw = withShownCleared(set, answersFromBody(request.body), request.body.shown)
     let result
@@ -352,7 +358,7 @@ export function assessmentRoutes(app: FastifyInstance, services: Services): void
   const renderAction = async (reply: FastifyReply, user: CurrentUser, entry: RegisterEntry, actionId: string, actionForm?: ActionForm) => {
     const action = (await assessments.actionsFor(user, entry.id)).find((a) => a.id === actionId)
     if (!action) throw notFound()
-    const [described] = describeActions([action])
+    const [described] = describeActions([action], user)
     return reply.code(actionForm ? 400 : 200).view('assessments/views/action.njk', {
       pageTitle: t('assessments.actionPage.title', { name: entry.name }),
       entry, action: described, actionForm,

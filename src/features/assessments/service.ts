@@ -1,4 +1,5 @@
 import { recordAudit } from '../../platform/audit.ts'
+import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
 import { notFound } from '../../platform/http/errors.ts'
@@ -19,6 +20,7 @@ import {
 import { allQuestions, type Question, type QuestionSet } from './questionSet/schema.ts'
 import * as repo from './repository.ts'
 import { HIDDEN_RISKS_SET, riskRegister, risksToText } from './risks.ts'
+import { setRegistryOf } from './packs/registry.ts'
 
 export {
   type AssessmentStatus, AssessmentRefused, COUNTED, SCREENING, StaleAssessmentError, type StoredAssessment,
@@ -92,6 +94,16 @@ export type SaveResult =
 export type AnswersChangedHook = (tx: Queryable, user: CurrentUser, entryId: string) => Promise<void>
 
 /**
+ * Links a question page shows under a question (the guidance it draws on): another feature adds a
+ * provider to `questionGuidance`; for a set it gives, per question id, a summary line and the links.
+ */
+export interface QuestionGuidance {
+  summary: string
+  links: { text: string; href: string; meta?: string }[]
+}
+export type QuestionGuidanceProvider = (set: QuestionSet) => ReadonlyMap<string, QuestionGuidance>
+
+/**
  * Checks answers to a set before anything is stored: each answer of the right kind, and, when
  * submitting, every asked required question answered. Each message names the question.
  */
@@ -123,7 +135,11 @@ export function answersUsedBy(set: QuestionSet | undefined, changed: readonly st
   return changed.filter((id) => ids.has(id))
 }
 
-export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, register: RegisterService) {
+export function createAssessmentService(db: Db, catalogue: QuestionSetCatalogue, register: RegisterService) {
+  // Built-in sets plus uploaded framework packs (packs/registry.ts). Without a person, only the
+  // built-in sets; `setsFor(user)` is what the person's organisation sees.
+  const sets = setRegistryOf(catalogue)
+  const setsFor = (user: Pick<CurrentUser, 'organisationId'>) => sets.forOrganisation(user.organisationId)
   const hooks: { answersChanged: AnswersChangedHook[] } = { answersChanged: [] }
 
   // The lifecycle's "screened" fact: a screening with an outcome that still counts.
@@ -297,11 +313,11 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
   }
 
   /** Whether any set an action comes from wants an owner named before it is done. */
-  const withOwnerRule = (action: repo.StoredAction): RequiredAction => ({
+  const withOwnerRule = (user: CurrentUser) => (action: repo.StoredAction): RequiredAction => ({
     ...action,
     ownerRequired: action.sources.some((s) => {
       try {
-        return sets.latest(s.setId).actionsNeedOwner === true
+        return setsFor(user).latest(s.setId).actionsNeedOwner === true
       } catch {
         return false
       }
@@ -317,7 +333,7 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
   async function applyActionEdits(user: CurrentUser, entryId: string, edits: readonly ActionEdit[]): Promise<ActionsUpdateResult> {
     return db.transaction(async (tx) => {
       await register.getForUpdate(tx, user, entryId)
-      const current = new Map((await repo.currentActions(tx, user.organisationId, entryId, { forUpdate: true })).map((a) => [a.id, withOwnerRule(a)]))
+      const current = new Map((await repo.currentActions(tx, user.organisationId, entryId, { forUpdate: true })).map((a) => [a.id, withOwnerRule(user)(a)]))
       const errors: Record<string, string> = {}
       const patches: { action: RequiredAction; patch: ActionPatch }[] = []
       for (const edit of edits) {
@@ -380,18 +396,24 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
 
   const service = {
     hooks,
+    /** Providers of the guidance each question links (see QuestionGuidance). */
+    questionGuidance: [] as QuestionGuidanceProvider[],
     /** Parts of an entry's results page that other features contribute. */
     resultsPanels: createPanels<RegisterEntry>(),
     /** The screening set people answer now. */
     screeningSet: (): QuestionSet => sets.latest(SCREENING),
-    setNamed(setId: string): QuestionSet {
+    /** The newest version of a set the person's organisation sees (without a person: built-in sets only), or 404. */
+    setNamed(setId: string, user?: Pick<CurrentUser, 'organisationId'>): QuestionSet {
       try {
-        return sets.latest(setId)
+        return (user ? setsFor(user) : sets).latest(setId)
       } catch {
         throw notFound()
       }
     },
-    allSets: (): QuestionSet[] => sets.all(),
+    /** The sets the person's organisation sees (without a person: built-in sets only). */
+    allSets: (user?: Pick<CurrentUser, 'organisationId'>): QuestionSet[] => (user ? setsFor(user) : sets).all(),
+    /** Built-in sets and uploaded packs (the packs feature refreshes it). */
+    questionSets: sets,
     /** Whether the entry's answers so far say this set is needed (pass mergedAnswers: the register's facts count). */
     applies: (set: QuestionSet, answers: Answers): boolean => setApplies(set, answers),
 
@@ -424,10 +446,10 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
         const setId = sources[id]?.setId
         if (setId === REGISTER_SOURCE) return { kind: 'register' }
         if (!setId) return { kind: 'unknown' }
-        const title = sets.all().find((s) => s.id === setId)?.title ?? setId
+        const title = setsFor(user).all().find((s) => s.id === setId)?.title ?? setId
         return { kind: 'set', setId, title }
       }
-      return sets.all().map((set) => {
+      return setsFor(user).all().map((set) => {
         const applies = setApplies(set, answers)
         return {
           set, assessment: bySet.get(set.id) ?? null, applies,
@@ -451,7 +473,7 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
       }
       const risks = await riskRegister(q, user.organisationId, entryId, answers)
       if (risks.length) add('risks_and_mitigations', risksToText(risks))
-      for (const set of sets.all()) {
+      for (const set of setsFor(user).all()) {
         for (const [key, text] of Object.entries(atrsFieldsFromAnswers(set, answers))) {
           // The workshop's risks are in the register already (with their ratings), so not twice.
           if (key === 'risks_and_mitigations' && risks.length && set.id === HIDDEN_RISKS_SET) continue
@@ -482,7 +504,7 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
       const answers = mergedAnswers(entry, await repo.entryAnswers(tx, user.organisationId, entry.id))
       const reopened: string[] = []
       for (const a of await repo.assessmentsOf(tx, user.organisationId, entry.id, { forUpdate: true })) {
-        const set = sets.all().find((x) => x.id === a.setId)
+        const set = setsFor(user).all().find((x) => x.id === a.setId)
         if (!set || !setApplies(set, answers) || (a.status !== 'submitted' && a.status !== 'signed_off')) continue
         await repo.markNeedsReview(tx, user.organisationId, a.id)
         await writeVersion(tx, user, a.id, 'marked_for_review', t('assessments.review.periodic'))
@@ -501,7 +523,7 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
 
     /** Answers to show in a set's form: stored answers first, then what the register already knows. */
     async prefill(user: CurrentUser, entry: RegisterEntry, setId = SCREENING): Promise<Answers> {
-      const set = service.setNamed(setId)
+      const set = service.setNamed(setId, user)
       const stored = await repo.entryAnswers(db, user.organisationId, entry.id)
       const fromRegister = answersFromRegister(entry)
       const answers: Answers = {}
@@ -520,7 +542,7 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
       /** The assessment version the person started from (0 = none yet); a stale one is refused. */
       expectedVersion?: number,
     ): Promise<SaveResult> {
-      const set = service.setNamed(setId)
+      const set = service.setNamed(setId, user)
       const status: AssessmentStatus = intent === 'submit' ? 'submitted' : 'draft'
 
       return db.transaction(async (tx): Promise<SaveResult> => {
@@ -575,12 +597,39 @@ export function createAssessmentService(db: Db, sets: QuestionSetCatalogue, regi
 
     history: (user: CurrentUser, entryId: string, setId: string) => repo.versionsOf(db, user.organisationId, entryId, setId),
 
+    /** Submitted assessments this person did not submit, oldest first (an assessor's home page); empty for anyone who may not sign off. */
+    async signOffQueue(user: CurrentUser, limit = 20) {
+      if (!can(user.roles, 'assessment:signoff')) return { items: [], total: 0 }
+      const rows = await repo.awaitingSignOff(db, user.organisationId, user.id, limit)
+      const names = await register.namesOf(user.organisationId, rows.map((r) => r.entry_id))
+      const items = rows.filter((r) => names.has(r.entry_id)).map((r) => {
+        let title = r.set_id
+        try { title = setsFor(user).latest(r.set_id).title } catch { /* a set no longer offered keeps its id */ }
+        return { entryId: r.entry_id, entryName: names.get(r.entry_id)!, setId: r.set_id, setTitle: title, submittedAt: r.submitted_at }
+      })
+      return { items, total: rows[0]?.total ?? 0 }
+    },
+
+    /** Open required actions whose owner is written as this person's name or e-mail address, the earliest due first. */
+    async actionsOwned(user: CurrentUser, limit = 20) {
+      const owners = [...new Set([user.name, user.email].map((s) => s.trim().toLowerCase()).filter(Boolean))]
+      const rows = await repo.actionsOwnedBy(db, user.organisationId, owners, limit)
+      const names = await register.namesOf(user.organisationId, rows.map((r) => r.entry_id))
+      const items = rows.filter((r) => names.has(r.entry_id)).map((r) => ({
+        id: r.id, entryId: r.entry_id, entryName: names.get(r.entry_id)!, level: r.level, text: r.text, dueDate: r.due_date,
+      }))
+      return { items, total: rows[0]?.total ?? 0 }
+    },
+
+    /** The organisation dashboard's counts: assessments awaiting sign-off or review, open actions by level. */
+    dashboardCounts: (user: CurrentUser, today: string, q: Queryable = db) => repo.dashboardCounts(q, user.organisationId, today),
+
     /** Every assessment of an entry, for the results page. */
     all: (user: CurrentUser, entryId: string) => repo.assessmentsOf(db, user.organisationId, entryId),
 
     /** The entry's current required actions, one per action key, each with every rule that asks for it. */
     async actionsFor(user: CurrentUser, entryId: string, q: Queryable = db): Promise<RequiredAction[]> {
-      return (await repo.currentActions(q, user.organisationId, entryId)).map(withOwnerRule)
+      return (await repo.currentActions(q, user.organisationId, entryId)).map(withOwnerRule(user))
     },
 
     /** The entry's current MUST actions still open (what stands between it and pilot or live). Pass `q` inside a transaction. */

@@ -14,7 +14,7 @@ import type { BoardPack, PackEntry, PackItem } from './packModel.ts'
 export async function assemblePack(services: Services, user: CurrentUser, meetingId: string): Promise<BoardPack> {
   const detail = await services.board.meeting(user, meetingId)
   const entries = new Map<string, PackEntry | null>()
-  const titles = new Map(services.assessments.allSets().map((set) => [set.id, set.title]))
+  const titles = new Map(services.assessments.allSets(user).map((set) => [set.id, set.title]))
 
   async function entryOf(id: string): Promise<PackEntry | null> {
     if (entries.has(id)) return entries.get(id)!

@@ -449,3 +449,14 @@ export const closeReview = (q: Queryable, organisationId: string, entryId: strin
 export const openReviews = (q: Queryable, organisationId: string) =>
   many(q, z.object({ entry_id: col.uuid, started_at: col.timestamp }),
     'select entry_id, started_at from entry_reviews where organisation_id = $1 and decision_id is null order by started_at', [organisationId])
+
+/** The dashboard's counts of the organisation's conditions still open: open, with evidence waiting, and overdue. */
+export const dashboardConditionCounts = (q: Queryable, organisationId: string, today: string) =>
+  one(q, z.object({ open: col.int, submitted: col.int, overdue: col.int }),
+    `select (count(*) filter (where status = 'open'))::int as open, (count(*) filter (where status = 'submitted'))::int as submitted,
+       (count(*) filter (where due_date < $2::date))::int as overdue
+     from decision_conditions where organisation_id = $1 and status in ('open', 'submitted')`, [organisationId, today])
+
+/** Of these organisations, how many have set up at least one board (the sector benchmark: a count only). */
+export const countWithBoard = (q: Queryable, organisationIds: readonly string[]) =>
+  one(q, z.object({ n: col.int }), 'select count(distinct organisation_id)::int as n from boards where organisation_id = any($1::uuid[])', [organisationIds])

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { addBoardDashboardMetrics } from './dashboardMetrics.ts'
+import { addBoardHomePanel } from './homePanel.ts'
 import { z } from 'zod'
 import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
@@ -6,7 +8,7 @@ import { requirePermission, requireUser } from '../../platform/http/auth.ts'
 import { HttpError, notFound } from '../../platform/http/errors.ts'
 import { dateFromParts, type FormErrors, formErrors, formValue, parseWith } from '../../platform/http/forms.ts'
 import { t } from '../../platform/i18n/i18n.ts'
-import { isUuid } from '../../platform/validation.ts'
+import { isUuid, todayIso } from '../../platform/validation.ts'
 import type { Services } from '../../services.ts'
 import type { RegisterEntry } from '../register/model.ts'
 import { type Decision, DECISION_OUTCOMES, decisionInput, ESCALATIONS, REVIEW_OUTCOMES } from './model.ts'
@@ -102,6 +104,9 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
     },
   })
 
+  addBoardHomePanel(services.home, board)
+  addBoardDashboardMetrics(services.dashboard, board)
+
   // Home: the conditions this person owns and the reviews of uses they proposed, coming due.
   services.home.panels.add({
     id: 'board-due',
@@ -111,7 +116,7 @@ export function boardRoutes(app: FastifyInstance, services: Services): void {
       const until = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10)
       const [conditions, reviews] = await Promise.all([board.conditionsOwned(user), board.reviewsDue(user, until)])
       const mine = reviews.filter((r) => r.created_by === user.id)
-      return conditions.length || mine.length ? { conditions, reviews: mine, canReadRegister: can(user.roles, 'register:read') } : null
+      return conditions.length || mine.length ? { conditions, reviews: mine, canReadRegister: can(user.roles, 'register:read'), today: todayIso(), attention: conditions.length } : null
     },
   })
 

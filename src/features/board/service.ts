@@ -590,6 +590,32 @@ export function createBoardService(
       })
     },
 
+    /**
+     * What awaits the boards this person sits on (or, for a board member with no seat yet, any
+     * board): entries awaiting a decision, reviews under way, and the next meeting of their boards.
+     * Null for someone who neither sits on a board nor may record decisions.
+     */
+    async awaitingMyBoard(user: CurrentUser) {
+      const seats = await repo.seatsOf(db, user.organisationId, user.id)
+      if (!seats.length && !can(user.roles, 'decision:record')) return null
+      const [awaiting, reviews, upcoming] = await Promise.all([
+        register.list(user, { stage: 'awaiting_decision', q: undefined, serviceArea: undefined, page: 1, perPage: 20 }),
+        repo.openReviews(db, user.organisationId),
+        repo.upcomingMeetings(db, user.organisationId, new Date(Date.now() - 12 * 3600_000)),
+      ])
+      const names = await register.namesOf(user.organisationId, reviews.map((r) => r.entry_id))
+      const mine = new Set(seats.map((s) => s.board_id))
+      return {
+        awaiting: awaiting.entries.map((e) => ({ id: e.id, name: e.name, riskTier: e.riskTier })),
+        awaitingTotal: awaiting.total,
+        reviews: reviews.filter((r) => names.has(r.entry_id)).map((r) => ({ id: r.entry_id, name: names.get(r.entry_id)!, startedAt: r.started_at })),
+        nextMeeting: upcoming.find((m) => mine.has(m.boardId)) ?? null,
+      }
+    },
+    /** The organisation dashboard's counts of conditions still open (open, evidence waiting, overdue). */
+    dashboardConditionCounts: (user: CurrentUser, today: string, q: Queryable = db) => repo.dashboardConditionCounts(q, user.organisationId, today),
+    /** Of these organisations, how many have set up a governance board (the sector benchmark: a count only). */
+    countWithBoard: async (organisationIds: readonly string[], q: Queryable = db): Promise<number> => (await repo.countWithBoard(q, organisationIds)).n,
     /** Conditions a person owns that are still open (for their home page). */
     conditionsOwned: (user: CurrentUser) => repo.conditionsOwned(db, user.organisationId, user.id),
     /** Open conditions due by a day (overdue when before today), for the board's page. */

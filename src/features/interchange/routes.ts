@@ -1,16 +1,17 @@
-import multipart, { type MultipartFile } from '@fastify/multipart'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { CurrentUser } from '../../platform/auth/store.ts'
 import { requirePermission } from '../../platform/http/auth.ts'
-import { HttpError, notFound } from '../../platform/http/errors.ts'
+import { notFound } from '../../platform/http/errors.ts'
 import { formErrors } from '../../platform/http/forms.ts'
 import { paginationFor } from '../../platform/http/pagination.ts'
+import { uploadRoute } from '../../platform/http/upload.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
 import { ORGANISATION_SLUG } from '../organisations/model.ts'
 import { RECORD_SLUG } from './atrsImport.ts'
 import { MAX_IMPORT_BYTES, type Problem, UNSTORABLE } from './csvFile.ts'
 import { nlRegisterCsv, toEurocities, toNlRegister } from './exports.ts'
-import { IMPORT_FORMATS, importFile, isImportFormat, rejectedRows } from './importFile.ts'
+import { IMPORT_FORMATS, type ImportFormatName, importFile, isImportFormat, rejectedRows } from './importFile.ts'
 
 /** The form's file field, and how many report rows a page shows. */
 const FILE_FIELD = 'file'
@@ -20,50 +21,13 @@ const PER_PAGE = 50
 const SEARCH_MAX = 200
 const PAGE_MAX = 100000
 
-interface Upload {
-  filename: string
-  mimetype: string
-  size: number
-  /** The file's bytes, or null when it was over the limit (the rest was read and thrown away). */
-  bytes: Buffer | null
-}
-
-/** Each request's uploaded file, kept off the body so no other code walks its bytes. */
-const uploads = new WeakMap<FastifyRequest, Upload>()
-
-async function readUpload(request: FastifyRequest, part: MultipartFile): Promise<void> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of part.file as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size <= MAX_IMPORT_BYTES) chunks.push(chunk)
-  }
-  if (part.fieldname === FILE_FIELD && !uploads.has(request)) {
-    const tooBig = part.file.truncated || size > MAX_IMPORT_BYTES
-    uploads.set(request, { filename: part.filename, mimetype: part.mimetype, size, bytes: tooBig ? null : Buffer.concat(chunks) })
-  }
-}
-
 /**
- * Reads a multipart body before the CSRF check (which needs its `_csrf` field, sent before the
- * file): text fields into a prototype-less body, the file into `uploads`. A malformed body is a
- * 400; the parser's own limits (too many parts or files) keep their 413.
+ * The formats this person may upload: an organisation admin brings ATRS records into their own
+ * organisation; the Dutch register (which makes organisations) and GOV.UK's index (shown to
+ * everyone) change the whole platform, so only platform admins upload them.
  */
-async function readMultipart(request: FastifyRequest): Promise<void> {
-  if (!request.isMultipart()) return
-  const body = Object.create(null) as Record<string, string>
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') await readUpload(request, part)
-      else if (typeof part.value === 'string' && !(part.fieldname in body)) body[part.fieldname] = part.value
-    }
-  } catch (err) {
-    const status = (err as { statusCode?: unknown }).statusCode
-    if (typeof status === 'number' && status >= 400 && status < 500) throw err
-    throw new HttpError(400, 'error.badRequest')
-  }
-  request.body = body
-}
+const formatsFor = (user: Pick<CurrentUser, 'platformAdmin'>): readonly ImportFormatName[] =>
+  user.platformAdmin === true ? IMPORT_FORMATS : IMPORT_FORMATS.filter((f) => f === 'atrs')
 
 const problemRow = (p: Problem) => ({ line: p.line > 0 ? p.line : '', field: p.field ?? '', reason: t(p.key, p.vars) })
 
@@ -75,14 +39,14 @@ const problemRow = (p: Problem) => ({ line: p.line > 0 ? p.line : '', field: p.f
 export function interchangeRoutes(app: FastifyInstance, services: Services, opts: { baseUrl: string }): void {
   const { interchange, organisations } = services
 
-  const renderForm = (reply: FastifyReply, user: { organisationName: string }, opts: { format?: string; errors?: Record<string, string>; refused?: Problem[] } = {}) => {
+  const renderForm = (reply: FastifyReply, user: CurrentUser, opts: { format?: string; errors?: Record<string, string>; refused?: Problem[] } = {}) => {
     const errors = opts.errors ?? {}
     return reply.view('interchange/views/import.njk', {
       pageTitle: t('interchange.import.title'),
       errors,
       errorList: formErrors(errors, (f) => (f === 'format' ? 'format' : f)).errorList,
       refused: (opts.refused ?? []).map(problemRow),
-      formatItems: IMPORT_FORMATS.map((f) => ({
+      formatItems: formatsFor(user).map((f) => ({
         value: f, text: t(`interchange.import.format.${f}`), checked: opts.format === f,
         hint: { text: t(`interchange.import.format.${f}.hint`, { org: user.organisationName }) },
       })),
@@ -94,29 +58,22 @@ export function interchangeRoutes(app: FastifyInstance, services: Services, opts
     return renderForm(reply, user)
   })
 
-  // The upload has a scope of its own, so only this route parses multipart bodies.
-  void app.register(async (scope) => {
-    await scope.register(multipart, {
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, parts: 8, fieldSize: 1000 },
-    })
-    scope.addHook('preValidation', readMultipart)
-
-    scope.post<{ Body: Record<string, unknown> }>('/interchange/import', {
-      config: { bodyTypes: ['multipart/form-data'] },
-      // Who may upload is settled before a byte of the file is read.
-      onRequest: async (request) => {
-        requirePermission(request, 'organisation:manage')
-      },
-    }, async (request, reply) => {
+  uploadRoute(app, {
+    path: '/interchange/import',
+    maxBytes: MAX_IMPORT_BYTES,
+    fileField: FILE_FIELD,
+    authorise: (request) => {
+      requirePermission(request, 'organisation:manage')
+    },
+    handler: async (request, reply, upload) => {
       const user = requirePermission(request, 'organisation:manage')
       const format = request.body?.format
-      const upload = uploads.get(request)
       const refuse = (errors: Record<string, string>, refused: Problem[] = []) => {
         reply.code(400)
         return renderForm(reply, user, { format: typeof format === 'string' ? format : undefined, errors, refused })
       }
       if (!isImportFormat(format)) return refuse({ format: t('interchange.import.errors.format') })
+      if (!formatsFor(user).includes(format)) return refuse({ format: t('interchange.import.errors.platformFormat') })
       if (!upload || (upload.filename === '' && upload.size === 0)) return refuse({ [FILE_FIELD]: t('interchange.import.errors.noFile') })
       const organisation = format === 'atrs' ? await organisations.get(user.organisationId) : null
       const report = await importFile(interchange, {
@@ -132,7 +89,7 @@ export function interchangeRoutes(app: FastifyInstance, services: Services, opts
         notPublished: (report.counts?.notPublished ?? []).slice(0, REPORT_LIMIT).map(problemRow),
         more: Math.max(0, problems.length - 2 * REPORT_LIMIT),
       })
-    })
+    },
   })
 
   // ---- Public: no login, the same answer for everyone. ----

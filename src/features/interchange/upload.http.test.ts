@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Client, TestApp } from '../../../test/support/app.ts'
 import { createTestApp, escapeHtml } from '../../../test/support/app.ts'
-import { makeOrganisation, makePerson, type Person, signInAs } from '../../../test/support/factories.ts'
+import { makeOrganisation, makePerson, makePlatformAdmin, type Person, signInAs } from '../../../test/support/factories.ts'
 import { MAX_IMPORT_BYTES } from './csvFile.ts'
 import { exported } from './testkit.ts'
 
@@ -25,7 +25,8 @@ before(async () => {
   ta = await createTestApp({ demo: false })
   const org = await makeOrganisation(ta, { slug: 'uploadshire', name: 'Uploadshire Council' })
   const other = await makeOrganisation(ta, { slug: 'othershire', name: 'Othershire Council' })
-  admin = await makePerson(ta, org, ['admin'])
+  // The Dutch register and GOV.UK's index change the whole platform: this admin is also a platform admin.
+  admin = await makePlatformAdmin(ta, org)
   otherAdmin = await makePerson(ta, other, ['admin'])
   viewer = await makePerson(ta, org, ['viewer', 'contributor', 'assessor', 'board_member'])
   client = await signInAs(ta, admin)
@@ -55,6 +56,22 @@ async function upload(c: Client | null, content: string | Buffer, opts: { format
   })
 }
 const externals = async () => (await ta.db.query<{ n: number }>('select count(*)::int as n from external_records'))[0]!.n
+
+describe('an organisation admin who is not a platform admin', () => {
+  test('is offered ATRS records only, and refused the Dutch register and GOV.UK index naming the format; nothing imported', async () => {
+    const c = await signInAs(ta, otherAdmin)
+    const form = await c.get('/interchange/import')
+    assert.match(form.body, /value="atrs"/)
+    assert.doesNotMatch(form.body, /value="nl-register"|value="atrs-index"/)
+    for (const format of ['nl-register', 'atrs-index']) {
+      const res = await upload(c, INDEX_CSV, { format })
+      assert.equal(res.statusCode, 400, format)
+      assert.match(res.body, /href="#format"/)
+      assert.match(res.body, /Only platform admins import/)
+    }
+    assert.equal(await externals(), 0)
+  })
+})
 
 describe('an organisation admin', () => {
   test('sees the form: each format, a file field, the CSRF token before the file', async () => {

@@ -22,6 +22,11 @@ export interface Organisation {
   boardName: string | null
   /** Who may approve a policy (never its author). */
   policyApprovers: PolicyApprovers
+  /** The official identifier platform admins record (for a council, its ONS/GSS code). */
+  officialIdentifier: string | null
+  /** Set while a platform admin has suspended the organisation: nobody in it can sign in. */
+  suspendedAt: Date | null
+  suspendedReason: string | null
 }
 
 export const POLICY_APPROVERS = ['admin', 'board_member', 'admin_or_board'] as const
@@ -84,3 +89,27 @@ export const DETAIL_FIELDS = [
   'name', 'organisationType', 'nation', 'region', 'contactEmail', 'websiteUrl',
   'siro', 'dpoContact', 'aiLead', 'aiLeadEmail', 'boardName', 'policyApprovers',
 ] as const satisfies readonly (keyof OrganisationDetails)[]
+
+/** An official identifier: letters, digits and a few separators (an ONS/GSS code such as E07000178, a company number). */
+export const OFFICIAL_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9 ./-]{0,39}$/
+
+/** What a platform admin types to add an organisation to the platform. */
+export const platformOrganisationInput = z.object({
+  name: z.string({ error: 'organisations.errors.name' }).trim().min(1, 'organisations.errors.name').max(200, 'organisations.errors.nameTooLong')
+    .refine(oneLine, 'organisations.errors.nameLine'),
+  slug: z.string({ error: 'organisations.errors.slug' }).trim().regex(ORGANISATION_SLUG, 'organisations.errors.slug'),
+  organisationType: optionalText('organisationType', 200),
+  nation: z.enum(NATIONS, { error: 'organisations.errors.nation' }).optional().transform((v) => v ?? null),
+  region: optionalText('region', 200),
+  officialIdentifier: z.string({ error: 'organisations.errors.officialIdentifier' }).trim().optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.string().regex(OFFICIAL_IDENTIFIER, 'organisations.errors.officialIdentifier').nullable()),
+  contactEmail: optionalEmail('contactEmail'),
+})
+export type PlatformOrganisationInput = z.output<typeof platformOrganisationInput>
+
+/** Why a platform admin suspends an organisation (shown to the platform admins, kept in the audit trail). */
+export const suspensionInput = z.object({
+  reason: z.string({ error: 'organisations.errors.suspendReason' }).trim().min(1, 'organisations.errors.suspendReason')
+    .max(1000, 'organisations.errors.suspendReasonTooLong'),
+})

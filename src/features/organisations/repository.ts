@@ -11,14 +11,16 @@ const row = z.object({
   separation_of_duties: col.bool, created_at: col.timestamp,
   siro: col.text.nullable(), dpo_contact: col.text.nullable(), ai_lead: col.text.nullable(), ai_lead_email: col.text.nullable(), board_name: col.text.nullable(),
   policy_approvers: z.enum(POLICY_APPROVERS),
+  official_identifier: col.text.nullable(), suspended_at: col.timestamp.nullable(), suspended_reason: col.text.nullable(),
 }).transform((r): Organisation => ({
   id: r.id, slug: r.slug, name: r.name, contactEmail: r.contact_email, websiteUrl: r.website_url, region: r.region,
   organisationType: r.organisation_type, nation: r.nation, separationOfDuties: r.separation_of_duties, createdAt: r.created_at,
   siro: r.siro, dpoContact: r.dpo_contact, aiLead: r.ai_lead, aiLeadEmail: r.ai_lead_email, boardName: r.board_name, policyApprovers: r.policy_approvers,
+  officialIdentifier: r.official_identifier, suspendedAt: r.suspended_at, suspendedReason: r.suspended_reason,
 }))
 
 const COLUMNS = 'id, slug, name, contact_email, website_url, region, organisation_type, nation, separation_of_duties, created_at, ' +
-  'siro, dpo_contact, ai_lead, ai_lead_email, board_name, policy_approvers'
+  'siro, dpo_contact, ai_lead, ai_lead_email, board_name, policy_approvers, official_identifier, suspended_at, suspended_reason'
 
 export const findById = (q: Queryable, id: string) => maybeOne(q, row, `select ${COLUMNS} from organisations where id = $1`, [id])
 
@@ -49,3 +51,28 @@ export const setDetails = (q: Queryable, id: string, d: OrganisationDetails) =>
     where id = $1 returning ${COLUMNS}`,
   [id, d.name, d.organisationType, d.nation, d.region, d.contactEmail, d.websiteUrl, d.siro, d.dpoContact, d.aiLead, d.aiLeadEmail,
     d.boardName, d.policyApprovers])
+
+/** Another organisation already holding this official identifier (they are unique on the platform). */
+export const findByOfficialIdentifier = (q: Queryable, identifier: string) =>
+  maybeOne(q, row, `select ${COLUMNS} from organisations where lower(official_identifier) = lower($1)`, [identifier])
+
+/** What only platform admins set: the identifier, type and nation an organisation joins with. */
+export const setPlatformDetails = (q: Queryable, id: string, d: { organisationType: string | null; nation: string | null; officialIdentifier: string | null }) =>
+  maybeOne(q, row, `update organisations set organisation_type = $2, nation = $3, official_identifier = $4 where id = $1 returning ${COLUMNS}`,
+    [id, d.organisationType, d.nation, d.officialIdentifier])
+
+/** Suspends (reason given) or reinstates (null) an organisation. */
+export const setSuspension = (q: Queryable, id: string, reason: string | null) =>
+  maybeOne(q, row, `update organisations set suspended_at = case when $2::text is null then null else now() end, suspended_reason = $2
+    where id = $1 returning ${COLUMNS}`, [id, reason])
+
+/** Of these organisations, the ids of those not suspended and of this type and nation (null: any); no other column is read. */
+export const idsMatching = async (q: Queryable, ids: readonly string[], f: { organisationType: string | null; nation: string | null }): Promise<string[]> =>
+  (await many(q, z.object({ id: col.uuid }), `select id from organisations where id = any($1::uuid[]) and suspended_at is null
+    and ($2::text is null or organisation_type = $2) and ($3::text is null or nation = $3)`, [ids, f.organisationType, f.nation])).map((r) => r.id)
+
+/** The organisation types at least `min` of these organisations have recorded, in order. */
+export const typesAmong = async (q: Queryable, ids: readonly string[], min: number): Promise<string[]> =>
+  (await many(q, z.object({ organisation_type: col.text }), `select organisation_type from organisations
+    where id = any($1::uuid[]) and suspended_at is null and organisation_type is not null
+    group by organisation_type having count(*) >= $2::int order by organisation_type`, [ids, min])).map((r) => r.organisation_type)

@@ -3,7 +3,9 @@ import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
 import { can } from '../../platform/auth/permissions.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
-import { DETAIL_FIELDS, type NewOrganisationInput, type Organisation, type OrganisationDetails, type PolicySettings } from './model.ts'
+import {
+  DETAIL_FIELDS, type NewOrganisationInput, type Organisation, type OrganisationDetails, type PlatformOrganisationInput, type PolicySettings,
+} from './model.ts'
 import * as repo from './repository.ts'
 
 /** The organisation already exists (its slug is taken). */
@@ -11,6 +13,17 @@ export class OrganisationExists extends Error {
   constructor(readonly slug: string) {
     super(`An organisation with the slug "${slug}" already exists`)
   }
+}
+
+/** Another organisation already has this official identifier. */
+export class IdentifierTaken extends Error {
+  constructor(readonly identifier: string) {
+    super(`Another organisation has the identifier "${identifier}"`)
+  }
+}
+
+const requirePlatformAdmin = (user: CurrentUser) => {
+  if (user.platformAdmin !== true) throw forbidden()
 }
 
 export function createOrganisationService(db: Db) {
@@ -79,6 +92,50 @@ export function createOrganisationService(db: Db) {
       }
       throw new OrganisationExists(input.slugBase)
     },
+
+    /**
+     * A platform admin adds an organisation with its type, nation, region and official identifier
+     * (refused when the slug or the identifier is taken); audited in the new organisation's trail.
+     */
+    async createByPlatformAdmin(admin: CurrentUser, input: PlatformOrganisationInput): Promise<Organisation> {
+      requirePlatformAdmin(admin)
+      return db.transaction(async (tx) => {
+        if (await repo.findBySlug(tx, input.slug)) throw new OrganisationExists(input.slug)
+        if (input.officialIdentifier && await repo.findByOfficialIdentifier(tx, input.officialIdentifier)) throw new IdentifierTaken(input.officialIdentifier)
+        const made = await repo.insert(tx, { slug: input.slug, name: input.name, contactEmail: input.contactEmail, websiteUrl: null, region: input.region })
+        const org = (await repo.setPlatformDetails(tx, made.id, input))!
+        await recordAudit(tx, {
+          organisationId: org.id, actorId: admin.id, entityType: 'organisation', entityId: org.id, action: 'created_by_platform_admin',
+          changes: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null).map(([k, v]) => [k, { from: null, to: v }])),
+        })
+        return org
+      })
+    },
+
+    /**
+     * A platform admin suspends an organisation (reason given) or reinstates it (null). While
+     * suspended its people cannot sign in, sessions and API tokens stop working; nothing is deleted.
+     */
+    async setSuspension(admin: CurrentUser, organisationId: string, reason: string | null): Promise<Organisation> {
+      requirePlatformAdmin(admin)
+      return db.transaction(async (tx) => {
+        const before = await repo.findById(tx, organisationId)
+        if (!before) throw notFound()
+        if ((before.suspendedAt !== null) === (reason !== null) && before.suspendedReason === reason) return before
+        const after = (await repo.setSuspension(tx, organisationId, reason))!
+        await recordAudit(tx, {
+          organisationId, actorId: admin.id, entityType: 'organisation', entityId: organisationId,
+          action: reason === null ? 'reinstated' : 'suspended', changes: { suspendedReason: { from: before.suspendedReason, to: reason } },
+        })
+        return after
+      })
+    },
+
+    /** Of these organisations, those not suspended of this type and nation (null: any): ids only (the sector benchmark). */
+    idsMatching: (ids: readonly string[], f: { organisationType: string | null; nation: string | null }, q: Queryable = db) =>
+      repo.idsMatching(q, ids, f),
+    /** The organisation types at least `min` of these organisations have recorded (the benchmark's filter; no names). */
+    typesAmong: (ids: readonly string[], min: number, q: Queryable = db) => repo.typesAmong(q, ids, min),
 
     /** Changes to the organisation's settings, newest first. */
     history: (user: CurrentUser): Promise<AuditEvent[]> => auditTrail(db, user.organisationId, 'organisation', user.organisationId),

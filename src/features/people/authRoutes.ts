@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Config } from '../../config.ts'
-import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import { requireUser } from '../../platform/http/auth.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
@@ -20,10 +19,10 @@ const loginForm = z.object({
   password: z.string().min(1).max(1000),
 })
 
-const DEFAULT_NEXT = '/register'
+const DEFAULT_NEXT = '/home'
 
-/** Where someone goes after signing in with no other page asked for: the register, or Home for people who may not read it (staff). */
-const landingFor = (user: CurrentUser | null) => (user && !can(user.roles, 'register:read') ? '/home' : DEFAULT_NEXT)
+/** Where someone goes after signing in with no other page asked for: Home, what needs them (issue 12). */
+const landingFor = (_user: CurrentUser | null) => '/home'
 const BASE = 'http://service.invalid'
 
 /** A path on this site that a browser cannot read as another site's address. */

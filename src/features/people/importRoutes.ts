@@ -1,8 +1,7 @@
-import multipart, { type MultipartFile } from '@fastify/multipart'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { requirePermission } from '../../platform/http/auth.ts'
-import { HttpError } from '../../platform/http/errors.ts'
 import { type FormErrors, formErrors } from '../../platform/http/forms.ts'
+import { uploadRoute } from '../../platform/http/upload.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { Services } from '../../services.ts'
 import { requireSession } from './routes.ts'
@@ -11,54 +10,6 @@ import { checkStaffCsv, decodeText, EXAMPLE_CSV, looksLikeCsv, MAX_IMPORT_BYTES,
 /** The file field of the import form, and how many report rows a page shows. */
 const FILE_FIELD = 'file'
 const REPORT_LIMIT = 1000
-
-interface Upload {
-  filename: string
-  mimetype: string
-  /** The file's bytes, or null when it was over the limit (the rest was read and thrown away). */
-  bytes: Buffer | null
-}
-
-/** Each request's uploaded file, kept off the body so no other code walks its bytes. */
-const uploads = new WeakMap<FastifyRequest, Upload>()
-
-/**
- * Reads the one file part: at most MAX_IMPORT_BYTES are kept; a bigger file is marked and the
- * rest discarded, so the page can say so instead of the request failing.
- */
-async function readUpload(request: FastifyRequest, part: MultipartFile): Promise<void> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of part.file as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size <= MAX_IMPORT_BYTES) chunks.push(chunk)
-  }
-  if (part.fieldname === FILE_FIELD && !uploads.has(request)) {
-    const tooBig = part.file.truncated || size > MAX_IMPORT_BYTES
-    uploads.set(request, { filename: part.filename, mimetype: part.mimetype, bytes: tooBig ? null : Buffer.concat(chunks) })
-  }
-}
-
-/**
- * Reads a multipart body before the CSRF check (which needs its `_csrf` field): text fields into
- * a prototype-less body (first value of each name), the file into `uploads`. A malformed body is
- * a 400; the parser's own limits (too many parts or files) keep their 413.
- */
-async function readMultipart(request: FastifyRequest): Promise<void> {
-  if (!request.isMultipart()) return
-  const body = Object.create(null) as Record<string, string>
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') await readUpload(request, part)
-      else if (typeof part.value === 'string' && !(part.fieldname in body)) body[part.fieldname] = part.value
-    }
-  } catch (err) {
-    const status = (err as { statusCode?: unknown }).statusCode
-    if (typeof status === 'number' && status >= 400 && status < 500) throw err
-    throw new HttpError(400, 'error.badRequest')
-  }
-  request.body = body
-}
 
 export function problemText(p: RowProblem): string {
   return t(p.key, p.vars)
@@ -92,23 +43,16 @@ export function staffImportRoutes(app: FastifyInstance, services: Services): voi
       .send(EXAMPLE_CSV)
   })
 
-  // The upload has a scope of its own, so only this route parses multipart bodies.
-  void app.register(async (scope) => {
-    await scope.register(multipart, {
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, parts: 8, fieldSize: 1000 },
-    })
-    scope.addHook('preValidation', readMultipart)
-
-    scope.post<{ Body: Record<string, unknown> }>('/people/import', {
-      config: { bodyTypes: ['multipart/form-data'] },
-      // Who may upload is settled before a byte of the file is read.
-      onRequest: async (request) => {
-        requireSession(requirePermission(request, 'people:manage'))
-      },
-    }, async (request, reply) => {
+  uploadRoute(app, {
+    path: '/people/import',
+    maxBytes: MAX_IMPORT_BYTES,
+    fileField: FILE_FIELD,
+    // Who may upload is settled before a byte of the file is read.
+    authorise: (request) => {
+      requireSession(requirePermission(request, 'people:manage'))
+    },
+    handler: async (request, reply, upload) => {
       const user = requireSession(requirePermission(request, 'people:manage'))
-      const upload = uploads.get(request)
       const refuse = (key: string) => {
         reply.code(400)
         return renderForm(reply, { errors: formErrors({ [FILE_FIELD]: t(key) }) })
@@ -128,6 +72,6 @@ export function staffImportRoutes(app: FastifyInstance, services: Services): voi
       }
       const summary = await people.importStaff(user, checked.rows, upload.filename)
       return reply.view('people/views/imported.njk', { pageTitle: t('people.import.done.title'), summary })
-    })
+    },
   })
 }

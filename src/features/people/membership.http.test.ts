@@ -148,7 +148,7 @@ describe('adding a person who already has an account elsewhere', () => {
 
     const moved = await c.post('/account/organisation', { organisationId: south.id })
     assert.equal(moved.statusCode, 303)
-    assert.equal(moved.headers.location, '/register')
+    assert.equal(moved.headers.location, '/home')
     assert.notEqual(c.cookies.get('aigov_session'), oldSession, 'a new session')
     const page = await c.get('/account')
     assert.match(page.body, /govuk-generic-header__homepage-link">\s*South Vale Council/)

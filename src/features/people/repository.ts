@@ -268,3 +268,32 @@ export async function recordLinkRequest(q: Queryable, emailKey: string, address:
   await run(q, 'delete from account_link_requests where at < now() - make_interval(mins => $1::int)', [minutes * 2])
   await run(q, 'insert into account_link_requests (email_key, address) values ($1, $2)', [emailKey, address])
 }
+
+/** {organisation id → count} rows, for the platform admins' usage figures. */
+const orgCount = z.object({ organisation_id: col.uuid, n: col.int })
+
+/** Active members per organisation, for the platform admins' usage figures. */
+export const memberCountsByOrganisation = (q: Queryable) =>
+  many(q, orgCount, `select m.organisation_id, count(*)::int as n from memberships m join users u on u.id = m.user_id and u.active
+    where m.active group by m.organisation_id`)
+
+/**
+ * The active members (active membership, active account) of these organisations, as a subquery
+ * of (organisation_id, user_id) rows another feature counts against in one statement (the sector
+ * benchmark's acknowledgement rate): no names or addresses leave this feature.
+ */
+export const activeMembersSubquery = (organisationIds: readonly string[]) =>
+  (param: (value: unknown) => string): string =>
+    `select m.organisation_id, m.user_id from memberships m join users u on u.id = m.user_id and u.active
+      where m.active and m.organisation_id = any(${param(organisationIds)}::uuid[])`
+
+/** Active members, and how many of them are in a set (a subquery of the caller's own tables): two counts, no names (the dashboard). */
+export async function countInSet(q: Queryable, organisationId: string, inSet: UserIdSubquery) {
+  const params: unknown[] = [organisationId]
+  const param = (value: unknown) => `$${params.push(value)}`
+  const set = inSet(param)
+  return one(q, z.object({ total: col.int, in_set: col.int }),
+    `select count(*)::int as total, (count(*) filter (where m.user_id in (${set})))::int as in_set
+     from memberships m
+     where m.organisation_id = $1 and m.active and m.user_id not in (select id from users where not active)`, params)
+}

@@ -286,6 +286,9 @@ export function createPeopleService(db: Db, opts: { baseUrl?: string; linkThrott
 
   return {
     list: (user: CurrentUser): Promise<Person[]> => repo.listPeople(db, user.organisationId),
+    /** Active members per organisation id (platform administration's usage figures: counts only). */
+    memberCountsByOrganisation: async (): Promise<Map<string, number>> =>
+      new Map((await repo.memberCountsByOrganisation(db)).map((r) => [r.organisation_id, r.n])),
 
     get: (user: CurrentUser, id: string) => mustFind(db, user, id),
 
@@ -427,6 +430,12 @@ export function createPeopleService(db: Db, opts: { baseUrl?: string; linkThrott
 
     /** The organisation's active members with service area and roles, by name (for other features' counts and e-mail). */
     directory: (q: Queryable, organisationId: string) => repo.directory(q, organisationId),
+
+    /** Active members of these organisations as a subquery of (organisation_id, user_id) (the sector benchmark: counts only). */
+    activeMembersSubquery: (organisationIds: readonly string[]) => repo.activeMembersSubquery(organisationIds),
+
+    /** Active members, and how many of them are in a set (a subquery of the caller's own tables): counts only (the dashboard). */
+    countInSet: (q: Queryable, organisationId: string, inSet: repo.UserIdSubquery) => repo.countInSet(q, organisationId, inSet),
 
     /** Active members split by a set (a subquery of the caller's own tables), counted per service area, with a page of those outside it (policy coverage). */
     directorySplit: (q: Queryable, organisationId: string, inSet: repo.UserIdSubquery, page: { area?: string | null; limit: number; offset: number }) =>

@@ -134,7 +134,7 @@ describe('sign-in throttling', () => {
     laptop.forgetSession()
     const ok = await laptop.login(p.email, PASSWORD)
     assert.equal(ok.statusCode, 303, 'the known device gets in during the lockout')
-    assert.equal(ok.headers.location, '/register')
+    assert.equal(ok.headers.location, '/home')
     assert.equal((await ta.app.inject({ url: '/register', headers: { cookie: `aigov_session=${laptop.cookies.get('aigov_session')}` } })).statusCode, 200)
 
     // A copied device cookie with its signature broken is no known device.
@@ -212,18 +212,18 @@ describe('the login ?next= check', () => {
   test('ordinary paths are kept, normalised', () => {
     assert.equal(safeNext('/register/123?tab=risks#top'), '/register/123?tab=risks#top')
     assert.equal(safeNext('/people/../account'), '/account')
-    assert.equal(safeNext(undefined), '/register')
-    assert.equal(safeNext(['/account']), '/register')
+    assert.equal(safeNext(undefined), '/home')
+    assert.equal(safeNext(['/account']), '/home')
   })
 
   test('the login page and form never send anyone to another site', async () => {
     const p = await person('next')
     const c = new Client(ta.app)
     const page = await c.get(`/login?next=${encodeURIComponent('/..//evil.example')}`)
-    assert.match(page.body, /name="next" value="\/register"/)
+    assert.match(page.body, /name="next" value="\/home"/)
     const res = await c.post('/login', { email: p.email, password: PASSWORD, next: '/..//evil.example' })
     assert.equal(res.statusCode, 303)
-    assert.equal(res.headers.location, '/register')
+    assert.equal(res.headers.location, '/home')
   })
 })
 

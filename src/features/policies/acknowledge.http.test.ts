@@ -82,7 +82,7 @@ describe('staff home and what staff may see', () => {
     assert.equal(location(signedInNow), '/home', 'signing in lands staff on /home')
     const viewerLogin = new Client(t.app)
     await viewerLogin.get('/login')
-    assert.equal(location(await viewerLogin.post('/login', { email: team.viewer.email, password: team.viewer.password })), '/register', 'others land on the register')
+    assert.equal(location(await viewerLogin.post('/login', { email: team.viewer.email, password: team.viewer.password })), '/home', 'everyone lands on Home (issue 12)')
     const c = await signInAs(t, staff[0]!)
     const root = await c.get('/')
     assert.equal(location(root), '/home', 'staff go home')
@@ -97,9 +97,9 @@ describe('staff home and what staff may see', () => {
     assert.ok(home.body.includes('href="/account"'), 'an Account link')
   })
 
-  it('someone who may read the register still lands on /register, and has a Home link', async () => {
+  it('someone who may read the register lands on /home too, and has a Home link', async () => {
     const c = await signInAs(t, team.viewer)
-    assert.equal(location(await c.get('/')), '/register', 'viewers keep the register')
+    assert.equal(location(await c.get('/')), '/home', 'viewers go home too (issue 12)')
     const page = await c.get('/register')
     assert.ok(page.body.includes('href="/home"'), 'a Home link for every role')
   })

@@ -202,6 +202,28 @@ export function createAcknowledgements(db: Db, organisations: OrganisationServic
       }
     },
 
+    /**
+     * The sector benchmark: over these organisations, the median share of their active people who
+     * acknowledged the staff policies in force, and how many organisations it is drawn from (those
+     * with a staff policy in force and someone to acknowledge it). One statement; no names.
+     */
+    benchmarkMedian: (organisationIds: readonly string[], q: Queryable = db) =>
+      repo.medianAcknowledgement(q, organisationIds, STAFF_KINDS, people.activeMembersSubquery(organisationIds)),
+
+    /**
+     * How many of the organisation's active people hold an acknowledgement of each staff policy in
+     * force: counts only, no names (the organisation dashboard). Empty for anyone who may not read policies.
+     */
+    async coverageFigures(user: CurrentUser, q: Queryable = db): Promise<{ policyId: string; title: string; total: number; acknowledged: number }[]> {
+      if (!can(user.roles, 'policy:read')) return []
+      const versions = await repo.inForceOfKinds(q, user.organisationId, STAFF_KINDS)
+      return Promise.all(versions.map(async (version) => {
+        const acknowledged = repo.acknowledgedSubquery(user.organisationId, version.policyId, numbers(version))
+        const counts = await people.countInSet(q, user.organisationId, acknowledged)
+        return { policyId: version.policyId, title: version.title, total: counts.total, acknowledged: counts.in_set }
+      }))
+    },
+
     /** Everyone in the organisation with whether (and when) they acknowledged the version in force: the CSV download. */
     async coverageRows(user: CurrentUser, policyId: string) {
       const { policy, version, directory, held } = await coverageOf(user, policyId)

@@ -57,7 +57,8 @@ describe('policies: the sanitiser keeps only safe markup', () => {
 const org = (over: Partial<Organisation> = {}): Organisation => ({
   id: '00000000-0000-4000-8000-000000000001', slug: 'northmoor', name: 'Northmoor District Council', contactEmail: null, websiteUrl: null,
   region: null, organisationType: null, nation: null, separationOfDuties: true, createdAt: new Date(),
-  siro: null, dpoContact: null, aiLead: null, aiLeadEmail: null, boardName: null, policyApprovers: 'admin_or_board', ...over,
+  siro: null, dpoContact: null, aiLead: null, aiLeadEmail: null, boardName: null, policyApprovers: 'admin_or_board',
+  officialIdentifier: null, suspendedAt: null, suspendedReason: null, ...over,
 })
 
 describe('policies: placeholders', () => {

@@ -196,3 +196,34 @@ export async function insertAcknowledgement(q: Queryable, a: { organisationId: s
 /** The version in force of a policy, locked so publishing a new one waits for the acknowledgement (and the other way round). */
 export const inForceForShare = (q: Queryable, orgId: string, policyId: string) =>
   maybeOne(q, versionRow, `${VERSION_SELECT} where v.organisation_id = $1 and v.policy_id = $2 and v.status = 'in_force' for share of v`, [orgId, policyId])
+
+/** Of these organisations, how many have a policy in force of one of these kinds (the sector benchmark: a count only). */
+export const countWithInForce = (q: Queryable, orgIds: readonly string[], kinds: readonly string[]) =>
+  one(q, z.object({ n: col.int }), `select count(distinct v.organisation_id)::int as n from policy_versions v join policies p on p.id = v.policy_id
+    where v.organisation_id = any($1::uuid[]) and v.status = 'in_force' and p.kind = any($2::text[])`, [orgIds, kinds])
+
+/**
+ * The median, over these organisations, of the share of their active people holding an
+ * acknowledgement of the staff policies in force (each person × policy in force counts once),
+ * and how many organisations it is drawn from (those with a staff policy in force and at least
+ * one active person): aggregated in one statement. `members` is the people feature's subquery of
+ * (organisation_id, user_id) rows.
+ */
+export async function medianAcknowledgement(q: Queryable, orgIds: readonly string[], kinds: readonly string[],
+  members: (param: (value: unknown) => string) => string) {
+  const params: unknown[] = [orgIds, kinds]
+  const param = (value: unknown) => `$${params.push(value)}`
+  return one(q, z.object({ contributors: col.int, median: z.number().nullable() }), `with in_force as (
+      select v.organisation_id, v.policy_id, v.version_major, v.version_minor from policy_versions v join policies p on p.id = v.policy_id
+      where v.organisation_id = any($1::uuid[]) and v.status = 'in_force' and p.kind = any($2::text[]) and v.version_major is not null),
+    -- Each person × policy in force once; acknowledged when they hold an acknowledgement of its major
+    -- version at or below its minor one (a minor version keeps earlier acknowledgements).
+    pairs as (
+      select i.organisation_id, s.user_id, i.policy_id, (h.user_id is not null) as held
+      from in_force i join (${members(param)}) s on s.organisation_id = i.organisation_id
+      left join (select distinct a.policy_id, a.user_id from policy_acknowledgements a join in_force f on f.policy_id = a.policy_id
+          and a.version_major = f.version_major and a.version_minor <= f.version_minor) h
+        on h.policy_id = i.policy_id and h.user_id = s.user_id),
+    rates as (select organisation_id, avg(held::int)::float8 as rate from pairs group by organisation_id)
+    select count(*)::int as contributors, (percentile_cont(0.5) within group (order by rate))::float8 as median from rates`, params)
+}

@@ -14,7 +14,7 @@ import {
 } from './model.ts'
 import { fillPlaceholders, type Placeholder, renderMarkdown, wordDiff } from './render.ts'
 import * as repo from './repository.ts'
-import { loadTemplates, type PolicyTemplate, type TemplateCatalogue } from './templates.ts'
+import { loadTemplates, POLICY_KINDS, type PolicyTemplate, type TemplateCatalogue } from './templates.ts'
 
 /** A lifecycle step that is not allowed now; `reason` is a message key the page shows. */
 export class PolicyRefused extends Error {
@@ -136,6 +136,9 @@ export function createPolicyService(db: Db, organisations: OrganisationService, 
     acknowledgements,
     /** Parts of the policy pages other features add (pagePanels.ts). */
     policyPagePanels: createPolicyPagePanels(),
+    /** Of these organisations, how many have an AI policy in force (any kind but a board's terms of reference): the sector benchmark, a count only. */
+    countWithPolicyInForce: async (organisationIds: readonly string[], q: Queryable = db): Promise<number> =>
+      (await repo.countWithInForce(q, organisationIds, POLICY_KINDS.filter((k) => k !== 'terms_of_reference'))).n,
 
     templates: (): PolicyTemplate[] => templates.all(),
     template: (id: string): PolicyTemplate | undefined => templates.latest(id),

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { addPolicyDashboardMetrics } from './dashboardMetrics.ts'
 import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import { requirePermission } from '../../platform/http/auth.ts'
@@ -21,6 +22,7 @@ const SERVICE_AREA_MAX = 200
  */
 export function staffPolicyRoutes(app: FastifyInstance, services: Services): void {
   const ack = services.policies.acknowledgements
+  addPolicyDashboardMetrics(services.dashboard, ack)
 
   services.home.panels.add({
     id: 'policies-in-force',
@@ -30,7 +32,8 @@ export function staffPolicyRoutes(app: FastifyInstance, services: Services): voi
       if (!can(user.roles, 'policy:acknowledge')) return null
       const list = await ack.staffPolicies(user)
       if (!list.length) return null
-      return { policies: list, outstanding: list.filter((s) => !s.acknowledged).length }
+      const outstanding = list.filter((s) => !s.acknowledged).length
+      return { policies: list, outstanding, attention: outstanding }
     },
   })
 

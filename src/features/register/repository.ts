@@ -199,3 +199,71 @@ export async function stagesOf(q: Queryable, organisationId: string, ids: readon
     'select id, stage from register_entries where organisation_id = $1 and id = any($2::uuid[])', [organisationId, wanted])
   return new Map(rows.map((r) => [r.id, r.stage]))
 }
+
+/** {organisation id → count} rows, for the platform admins' usage figures. */
+const orgCount = z.object({ organisation_id: col.uuid, n: col.int })
+
+/** Register entries per organisation (every stage), for the platform admins' usage figures. */
+export const entryCountsByOrganisation = (q: Queryable) =>
+  many(q, orgCount, 'select organisation_id, count(*)::int as n from register_entries group by organisation_id')
+
+/**
+ * The dashboard's counts of an organisation's register: by stage, by risk tier, by service area,
+ * and reviews overdue and due by `soon`, in one pass over the organisation's entries (grouping
+ * sets), with no row read into JavaScript.
+ */
+export async function dashboardCounts(q: Queryable, organisationId: string, today: string, soon: string) {
+  const rows = await many(q, z.object({
+    by_stage: col.bool, by_tier: col.bool, by_area: col.bool,
+    stage: z.enum(STAGES).nullable(), tier: z.enum(RISK_TIERS).nullable(), area: col.text.nullable(),
+    n: col.int, overdue: col.int, due_soon: col.int,
+  }),
+    `select grouping(stage) = 0 as by_stage, grouping(risk_tier) = 0 as by_tier, grouping(service_area) = 0 as by_area,
+       stage, risk_tier as tier, service_area as area, count(*)::int as n, 0 as overdue, 0 as due_soon
+     from register_entries where organisation_id = $1
+     group by grouping sets ((stage), (risk_tier), (service_area))
+     union all
+     -- Reviews of uses in service (REVIEW_STAGES, written out so the partial index register_entries_review_due serves it).
+     select false, false, false, null, null, null, 0,
+       (count(*) filter (where next_review_date < $2::date))::int, (count(*) filter (where next_review_date >= $2::date))::int
+     from register_entries where organisation_id = $1 and stage in ('approved', 'pilot', 'live') and next_review_date <= $3::date`,
+    [organisationId, today, soon])
+  const all = rows.find((r) => !r.by_stage && !r.by_tier && !r.by_area)
+  return {
+    stages: rows.filter((r) => r.by_stage).map((r) => ({ stage: r.stage!, n: r.n })),
+    tiers: rows.filter((r) => r.by_tier).map((r) => ({ tier: r.tier, n: r.n })),
+    areas: rows.filter((r) => r.by_area).map((r) => ({ area: r.area!, n: r.n }))
+      .sort((a, b) => b.n - a.n || a.area.localeCompare(b.area, 'en-GB')),
+    overdue: all?.overdue ?? 0,
+    due_soon: all?.due_soon ?? 0,
+  }
+}
+
+/** Entries a person proposed (added to the register), newest change first, with their stage. */
+export const proposedBy = (q: Queryable, organisationId: string, userId: string, limit: number) =>
+  many(q, z.object({ id: col.uuid, name: col.text, stage: z.enum(STAGES), updated_at: col.timestamp, total: col.int }),
+    `select id, name, stage, updated_at, (count(*) over ())::int as total from register_entries
+     where organisation_id = $1 and created_by = $2
+     order by updated_at desc, name, id limit $3`, [organisationId, userId, limit])
+
+/** A set of entry ids, as another feature's subquery (parameters through `param`). */
+export type EntryIdSubquery = (param: (value: unknown) => string) => string
+
+/** How many of the organisation's entries are at a stage, and how many of those are in another feature's set. */
+export async function countAtStageIn(q: Queryable, organisationId: string, stage: Stage, inSet: EntryIdSubquery) {
+  const params: unknown[] = [organisationId, stage]
+  const param = (value: unknown) => `$${params.push(value)}`
+  const set = inSet(param)
+  return one(q, z.object({ total: col.int, in_set: col.int }),
+    `select count(*)::int as total, (count(*) filter (where e.id in (${set})))::int as in_set
+     from register_entries e where e.organisation_id = $1 and e.stage = $2`, params)
+}
+
+/** The name of each of these entries of the organisation; ids it does not have are left out. */
+export async function namesOf(q: Queryable, organisationId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter(isUuid))]
+  if (!wanted.length) return new Map()
+  const rows = await many(q, z.object({ id: col.uuid, name: col.text }),
+    'select id, name from register_entries where organisation_id = $1 and id = any($2::uuid[])', [organisationId, wanted])
+  return new Map(rows.map((r) => [r.id, r.name]))
+}

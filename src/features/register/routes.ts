@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { addRegisterDashboardMetrics } from './dashboardMetrics.ts'
+import { addRegisterHomePanel } from './homePanel.ts'
 import { paginationFor } from '../../platform/http/pagination.ts'
 import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
@@ -35,6 +37,8 @@ function formOptions() {
 
 export function registerRoutes(app: FastifyInstance, services: Services): void {
   const { register } = services
+  addRegisterHomePanel(services.home, register)
+  addRegisterDashboardMetrics(services.dashboard, register)
 
   app.get('/register', async (request, reply) => {
     const user = requirePermission(request, 'register:read')

@@ -5,7 +5,7 @@ import { notFound } from '../../platform/http/errors.ts'
 import { createRegisterExtensions } from './extensions.ts'
 import { checkTransition, nextStages } from './lifecycle.ts'
 import {
-  EDITABLE_FIELDS, type EntryInput, entryInput, type EntryUpdate, type ListFilters, type NewEntryInput, type RegisterEntry, type RiskTier, type Stage,
+  EDITABLE_FIELDS, type EntryInput, entryInput, type EntryUpdate, type ListFilters, type NewEntryInput, newEntryInput, type RegisterEntry, type RiskTier, type Stage,
 } from './model.ts'
 import * as repo from './repository.ts'
 
@@ -55,6 +55,9 @@ export function createRegisterService(db: Db) {
   return {
     /** Where other features plug in: lifecycle facts and entry-page panels. */
     extensions,
+    /** Entries per organisation id (platform administration's usage figures: counts only, never an entry). */
+    entryCountsByOrganisation: async (): Promise<Map<string, number>> =>
+      new Map((await repo.entryCountsByOrganisation(db)).map((r) => [r.organisation_id, r.n])),
     list: (user: CurrentUser, filters: ListFilters) => repo.listEntries(db, user.organisationId, filters),
     serviceAreas: (user: CurrentUser) => repo.serviceAreas(db, user.organisationId),
     get: (user: CurrentUser, id: string) => mustFind(db, user, id),
@@ -70,6 +73,16 @@ export function createRegisterService(db: Db) {
     /** The stage of each of these entries (those the organisation does not have are left out). */
     stagesOf: (organisationId: string, ids: readonly string[], q: Queryable = db) => repo.stagesOf(q, organisationId, ids),
 
+    /** Counts for the organisation dashboard: by stage, risk tier and service area; reviews overdue and due by `soon`. */
+    dashboardCounts: (user: CurrentUser, today: string, soon: string, q: Queryable = db) => repo.dashboardCounts(q, user.organisationId, today, soon),
+    /** The name of each of these entries (those the organisation does not have are left out). */
+    namesOf: (organisationId: string, ids: readonly string[], q: Queryable = db) => repo.namesOf(q, organisationId, ids),
+    /** The entries this person proposed, newest change first (their home page). */
+    proposedBy: (user: CurrentUser, limit = 20, q: Queryable = db) => repo.proposedBy(q, user.organisationId, user.id, limit),
+    /** How many entries are at a stage, and how many of those are in another feature's set of entry ids (a subquery). */
+    countAtStageIn: (user: CurrentUser, stage: Stage, inSet: repo.EntryIdSubquery, q: Queryable = db) =>
+      repo.countAtStageIn(q, user.organisationId, stage, inSet),
+
     /**
      * A member of the organisation who may not write to the register asks for a new use: it becomes
      * an idea they proposed (so they are its contact), inside the caller's transaction, audited as
@@ -80,6 +93,20 @@ export function createRegisterService(db: Db) {
       const changes = Object.fromEntries([...EDITABLE_FIELDS, 'stage' as const].map((f) => [f, { from: null, to: entry[f] }]))
       await recordAudit(tx, {
         organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id, action: 'requested', changes,
+      })
+      return entry
+    },
+
+    /**
+     * A new entry another feature starts for a person who may write to the register, inside that
+     * feature's transaction (for example from a template it keeps), audited under the caller's
+     * `action` with every field as "created" records it.
+     */
+    async createWithin(tx: Queryable, user: CurrentUser, input: NewEntryInput, action: string): Promise<RegisterEntry> {
+      const entry = await repo.insertEntry(tx, user.organisationId, user.id, newEntryInput.parse(input))
+      const changes = Object.fromEntries([...EDITABLE_FIELDS, 'stage' as const].map((f) => [f, { from: null, to: entry[f] }]))
+      await recordAudit(tx, {
+        organisationId: user.organisationId, actorId: user.id, entityType: 'register_entry', entityId: entry.id, action, changes,
       })
       return entry
     },

@@ -105,7 +105,7 @@ describe('streamed', () => {
     let release!: () => void
     const held = new Promise<void>((resolve) => { release = resolve })
     const instrumented: typeof db.query = async (sql, params) => {
-      if (/order by p\.record_id limit/.test(sql)) {
+      if (/order by p\.public_id limit/.test(sql)) {
         batchesRead++
         if (batchesRead === 2) await held
       }

@@ -191,22 +191,24 @@ const exportRow = z.object({
 })
 
 /**
- * Every match as export rows, read in keyset batches of `size` by record id: memory holds one
- * batch whatever the number of records, and a record published again while a download runs is
- * neither repeated nor skipped (its id does not move, as a date would).
+ * Every match as export rows, read in keyset batches of `size` by public id ("<organisation>/<record>"):
+ * memory holds one batch whatever the number of records; a record published again while a download
+ * runs is neither repeated nor skipped (its public id does not move, as a date would); and the
+ * order is the same in every database holding the same records, so an export imported elsewhere
+ * and exported again is the same file.
  */
 export async function* exportBatches(q: Queryable, filters: PublicFilters, size = 500): AsyncGenerator<PublishedRecordRow[]> {
   const { where, params } = conditions(filters)
   let after: string | null = null
   for (;;) {
-    const keyset: string = after === null ? '' : `${where ? ' and' : 'where'} p.record_id > $${params.length + 1}`
+    const keyset: string = after === null ? '' : `${where ? ' and' : 'where'} p.public_id > $${params.length + 1}`
     const rows: z.output<typeof exportRow>[] = await many(q, exportRow,
-      `select ${EXPORT_COLUMNS} from public_records p ${where}${keyset} order by p.record_id limit ${Math.trunc(size)}`,
+      `select ${EXPORT_COLUMNS} from public_records p ${where}${keyset} order by p.public_id limit ${Math.trunc(size)}`,
       after === null ? params : [...params, after])
     if (!rows.length) return
     yield rows.map(toExportRow)
     if (rows.length < size) return
-    after = rows.at(-1)!.record_id
+    after = rows.at(-1)!.public_id
   }
 }
 

@@ -267,3 +267,20 @@ export const insertImportedPublication = (q: Queryable, p: Parameters<typeof ins
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12::timestamptz, now()))`,
     [p.organisationId, p.recordId, p.versionNo, p.standardVersion, JSON.stringify(p.fields), p.publishedBy, p.separationRelaxed,
       JSON.stringify(p.fieldsCy ?? {}), JSON.stringify(p.facets ?? {}), JSON.stringify(p.redactions ?? {}), p.approvedBy ?? null, p.publishedAt])
+
+/** {organisation id → count} rows, for the platform admins' usage figures. */
+const orgCount = z.object({ organisation_id: col.uuid, n: col.int })
+
+/** Records with at least one published version, per organisation, for the platform admins' usage figures. */
+export const publishedCountsByOrganisation = (q: Queryable) =>
+  many(q, orgCount, 'select organisation_id, count(distinct record_id)::int as n from transparency_publications group by organisation_id')
+
+/** The organisation's entries whose record has at least one published version, as a subquery of entry ids (the register counts with it). */
+export const publishedEntriesSubquery = (organisationId: string) =>
+  (param: (value: unknown) => string): string =>
+    `select r.entry_id from transparency_records r where r.organisation_id = ${param(organisationId)}::uuid
+      and exists (select 1 from transparency_publications p where p.record_id = r.id)`
+
+/** Of these organisations, how many have published at least one ATRS record (the sector benchmark: a count only). */
+export const countWithPublication = (q: Queryable, organisationIds: readonly string[]) =>
+  one(q, z.object({ n: col.int }), 'select count(distinct organisation_id)::int as n from transparency_publications where organisation_id = any($1::uuid[])', [organisationIds])

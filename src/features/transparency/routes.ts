@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { addTransparencyDashboardMetrics } from './dashboardMetrics.ts'
 import { can } from '../../platform/auth/permissions.ts'
 import { z } from 'zod'
 import { requirePermission } from '../../platform/http/auth.ts'
@@ -121,6 +122,7 @@ function readFields(body: Body, version: string): { values: AtrsFields; errors: 
 
 export function transparencyRoutes(app: FastifyInstance, services: Services): void {
   const { register, transparency } = services
+  addTransparencyDashboardMetrics(services.dashboard, transparency)
 
   register.extensions.entryPanels.add({
     id: 'transparency',

@@ -175,6 +175,15 @@ export function createTransparencyService(
   return {
     /** Parts of an organisation's public page other features add (its published policies). */
     publicOrganisationPanels: createPublicOrganisationPanels(),
+    /** Published records per organisation id (platform administration's usage figures: counts only). */
+    /** Of these organisations, how many have published at least one ATRS record (the sector benchmark: a count only). */
+    countWithPublishedRecord: async (organisationIds: readonly string[], q: Queryable = db): Promise<number> =>
+      (await repo.countWithPublication(q, organisationIds)).n,
+    publishedCountsByOrganisation: async (): Promise<Map<string, number>> =>
+      new Map((await repo.publishedCountsByOrganisation(db)).map((r) => [r.organisation_id, r.n])),
+    /** Live entries, and how many of them have a published record (the organisation dashboard): counted in one statement. */
+    liveWithPublishedRecord: (user: CurrentUser, q: Queryable = db) =>
+      register.countAtStageIn(user, 'live', repo.publishedEntriesSubquery(user.organisationId), q),
     /** The ATRS fields the entry's answers fill, for the results page. */
     async linkedFields(user: CurrentUser, entryId: string) {
       return Object.entries(await assessments.atrsSuggestions(db, user, entryId)).flatMap(([key, text]) => {

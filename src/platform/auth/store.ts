@@ -30,6 +30,8 @@ export interface CurrentUser {
   csrfToken?: string
   /** Present for API token requests: what the token may do. */
   tokenScope?: TokenScope
+  /** Runs the platform for every organisation (platform_admins): organisations, framework packs, moderation. */
+  platformAdmin?: boolean
 }
 
 /** A browser's "known device" cookie: it signed in to this account before. */
@@ -57,10 +59,12 @@ const roles = z.array(z.string()).transform((rs) => rs.filter(isRole))
 const principal = z.object({
   id: col.uuid, email: col.text, name: col.text, organisation_id: col.uuid, organisation_name: col.text,
   organisation_slug: col.text, roles, csrf_token: col.text.optional(), scope: z.enum(TOKEN_SCOPES).optional(),
+  platform_admin: col.bool,
 })
 
 const PRINCIPAL = `u.id, u.email, u.name, o.id as organisation_id, o.name as organisation_name,
-  o.slug as organisation_slug, m.roles`
+  o.slug as organisation_slug, m.roles,
+  exists (select 1 from platform_admins pa where pa.user_id = u.id) as platform_admin`
 
 function toUser(row: z.output<typeof principal>, via: 'session' | 'token'): CurrentUser {
   return {
@@ -72,6 +76,7 @@ function toUser(row: z.output<typeof principal>, via: 'session' | 'token'): Curr
     organisationSlug: row.organisation_slug,
     roles: row.roles,
     via,
+    ...(row.platform_admin ? { platformAdmin: true } : {}),
     ...(row.csrf_token !== undefined ? { csrfToken: row.csrf_token } : {}),
     ...(row.scope !== undefined ? { tokenScope: row.scope } : {}),
   }
@@ -81,7 +86,8 @@ function toUser(row: z.output<typeof principal>, via: 'session' | 'token'): Curr
 const account = z.object({ id: col.uuid, password_hash: col.text, organisation_id: col.uuid.nullable() })
 const findAccount = (q: Queryable, email: string) => maybeOne(q, account,
   `select u.id, u.password_hash,
-     (select m.organisation_id from memberships m where m.user_id = u.id and m.active
+     (select m.organisation_id from memberships m join organisations o on o.id = m.organisation_id and o.suspended_at is null
+      where m.user_id = u.id and m.active
       order by m.created_at, m.organisation_id limit 1) as organisation_id
    from users u where u.email = $1 and u.active`,
   [email])
@@ -177,7 +183,7 @@ export function createAuthStore(db: Db, opts: { sessionTtlHours: number; signInT
     /** The organisations a person may work in (their active memberships), first-joined first. */
     organisationsOf(userId: string): Promise<{ id: string; name: string }[]> {
       return many(db, z.object({ id: col.uuid, name: col.text }),
-        `select o.id, o.name from memberships m join organisations o on o.id = m.organisation_id
+        `select o.id, o.name from memberships m join organisations o on o.id = m.organisation_id and o.suspended_at is null
          where m.user_id = $1 and m.active order by m.created_at, o.id`,
         [userId])
     },
@@ -189,6 +195,7 @@ export function createAuthStore(db: Db, opts: { sessionTtlHours: number; signInT
     async switchOrganisation(user: CurrentUser, sessionId: string, organisationId: string): Promise<{ sessionId: string } | null> {
       const member = await maybeOne(db, z.object({ ok: col.bool }),
         `select true as ok from memberships m join users u on u.id = m.user_id and u.active
+         join organisations o on o.id = m.organisation_id and o.suspended_at is null
          where m.user_id = $1 and m.organisation_id = $2 and m.active`,
         [user.id, organisationId])
       if (!member) return null
@@ -204,6 +211,25 @@ export function createAuthStore(db: Db, opts: { sessionTtlHours: number; signInT
         })
       })
       return { sessionId: sid }
+    },
+
+    /**
+     * Makes a person a platform admin (who runs the platform for every organisation) or takes it
+     * away. Only from the command line and the demo: no page grants it. Audited in their organisation.
+     */
+    async setPlatformAdmin(userId: string, on: boolean, actorId: string | null = null): Promise<void> {
+      await db.transaction(async (tx) => {
+        const changed = on
+          ? await run(tx, 'insert into platform_admins (user_id) values ($1) on conflict do nothing returning 1', [userId])
+          : await run(tx, 'delete from platform_admins where user_id = $1 returning 1', [userId])
+        if (!changed) return
+        const m = await maybeOne(tx, z.object({ organisation_id: col.uuid }),
+          'select organisation_id from memberships where user_id = $1 order by created_at limit 1', [userId])
+        await recordAudit(tx, {
+          organisationId: m?.organisation_id ?? null, actorId, entityType: 'user', entityId: userId,
+          action: on ? 'platform_admin_granted' : 'platform_admin_revoked', changes: { platformAdmin: { from: !on, to: on } },
+        })
+      })
     },
 
     /** Starts a session: a fresh random id every login (so a planted id is useless). */
@@ -229,7 +255,7 @@ export function createAuthStore(db: Db, opts: { sessionTtlHours: number; signInT
          from sessions s
          join users u on u.id = s.user_id and u.active
          join memberships m on m.user_id = u.id and m.organisation_id = s.organisation_id and m.active
-         join organisations o on o.id = s.organisation_id
+         join organisations o on o.id = s.organisation_id and o.suspended_at is null
          where s.id_hash = $1 and s.expires_at > now()`,
         [sha256(sessionId)],
       )
@@ -248,7 +274,7 @@ export function createAuthStore(db: Db, opts: { sessionTtlHours: number; signInT
          where t.token_hash = $1 and t.revoked_at is null and t.expires_at > now()
            and u.id = t.user_id and u.active
            and m.user_id = u.id and m.organisation_id = t.organisation_id and m.active
-           and o.id = t.organisation_id
+           and o.id = t.organisation_id and o.suspended_at is null
          returning ${PRINCIPAL}, t.scope`,
         [hash],
       )

@@ -50,3 +50,10 @@ export function requirePermission(request: FastifyRequest, permission: Permissio
   if (!can(user.roles, permission)) throw forbidden()
   return user
 }
+
+/** A signed-in platform admin (who runs the platform for every organisation), or 403. */
+export function requirePlatformAdmin(request: FastifyRequest): CurrentUser {
+  const user = requireUser(request)
+  if (user.platformAdmin !== true) throw forbidden()
+  return user
+}

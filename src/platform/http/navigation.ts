@@ -20,10 +20,13 @@ export function navigationFor(user: CurrentUser | null, url: string, publicPage:
     items.push({ href: '/home', text: t('nav.home') })
     if (can(user.roles, 'register:read')) items.push({ href: '/register', text: t('nav.register') })
     if (can(user.roles, 'register:read')) items.push({ href: '/board', text: t('nav.board') })
+    if (can(user.roles, 'register:read')) items.push({ href: '/dashboard', text: t('nav.dashboard') })
+    items.push({ href: '/hub', text: t('nav.hub') })
     if (can(user.roles, 'policy:read')) items.push({ href: '/policies', text: t('nav.policies') })
     else if (can(user.roles, 'policy:acknowledge')) items.push({ href: '/policies-in-force', text: t('nav.policiesInForce') })
     if (can(user.roles, 'people:manage')) items.push({ href: '/people', text: t('nav.people') })
     if (can(user.roles, 'organisation:manage')) items.push({ href: '/settings', text: t('nav.settings') })
+    if (user.platformAdmin === true) items.push({ href: '/platform', text: t('nav.platform') })
     items.push({ href: '/account', text: t('nav.account') })
     if (can(user.roles, 'register:read')) items.push({ href: '/public', text: t('nav.publicRegister') })
   }

@@ -26,8 +26,16 @@ export function setUpSecurityHeaders(app: FastifyInstance, opts: { hsts?: boolea
 export function isPublicGet(request: Pick<FastifyRequest, 'method' | 'url'>): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false
   const path = request.url.split('?')[0] ?? ''
-  return (path === '/public' || path.startsWith('/public/') || path.startsWith('/api/public/')) && !path.endsWith('/report')
+  return ((path === '/public' || path.startsWith('/public/') || path.startsWith('/api/public/')) && !path.endsWith('/report')) ||
+    PUBLIC_HUB_PAGES.test(path)
 }
+
+/**
+ * The sector hub's reading pages, public the same way: the guidance library and glossary
+ * (`/guidance`, `/guidance/<id>`) and the impact cases (`/cases`, `/cases/<id>`) — not the signed-in
+ * pages under /guidance (sharing a contribution, one's own contributions, moderation).
+ */
+const PUBLIC_HUB_PAGES = /^\/cases(\/[^/]+)?$|^\/guidance(\/(?!(contribute|contributions|moderation)$)[^/]+)?$/
 
 /**
  * The one inline script govuk-frontend's page template writes (it marks the body as having

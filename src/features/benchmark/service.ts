@@ -1,0 +1,122 @@
+import { recordAudit } from '../../platform/audit.ts'
+import { can } from '../../platform/auth/permissions.ts'
+import type { CurrentUser } from '../../platform/auth/store.ts'
+import type { Db, Queryable } from '../../platform/db/db.ts'
+import { forbidden } from '../../platform/http/errors.ts'
+import type { OrganisationService } from '../organisations/service.ts'
+import { applyThreshold, type BenchmarkFigure, type BenchmarkFilters, type BenchmarkMetric, MIN_CONTRIBUTORS, type ShownFigure, widerFilters } from './model.ts'
+import * as repo from './repository.ts'
+
+/** Precomputed figures are used for at most this long, even when nothing has signalled a change. */
+export const CACHE_MAX_AGE_MS = 10 * 60 * 1000
+/** At most this many filter combinations and organisations are kept (the type filter is free text). */
+const CACHE_ENTRIES = 1000
+
+/** The benchmark as one organisation's people see it. */
+export interface BenchmarkView {
+  /** Whether the person's organisation takes part (its own values are shown only then). */
+  participating: boolean
+  /** The sector's figures, each shown only when at least MIN_CONTRIBUTORS organisations contribute. */
+  figures: ShownFigure[]
+  /** The organisation's own figures by id (only when it takes part). */
+  own: Map<string, BenchmarkFigure>
+}
+
+/**
+ * The sector benchmark: anonymous aggregates across the organisations that opted in. It names no
+ * feature: each feature that owns some facts adds a metric (`benchmark.metrics.add`) from a small
+ * file of its own, which aggregates in SQL over a list of organisation ids. This service chooses
+ * the ids (participants, filtered by type and nation through the organisations service) and
+ * applies the threshold rule before anything leaves it.
+ */
+export function createBenchmarkService(db: Db, organisations: OrganisationService, opts: { maxAgeMs?: number } = {}) {
+  const metrics: BenchmarkMetric[] = []
+  const maxAge = opts.maxAgeMs ?? CACHE_MAX_AGE_MS
+  /**
+   * Precomputed figures: the sector's per filter, each organisation's own, the type list; each
+   * kept with the change signal read before it was computed, and used only while the signal has
+   * not moved (and for at most `maxAge`, a bound should a change commit in the instant between
+   * the signal being read and the computation's snapshot on a server with concurrent writers).
+   */
+  const cache = new Map<string, { changes: string; at: number; value: unknown }>()
+  async function cached<T>(key: string, changes: string, compute: () => Promise<T>): Promise<T> {
+    const hit = cache.get(key)
+    if (hit && hit.changes === changes && Date.now() - hit.at < maxAge) return hit.value as T
+    const value = await compute()
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!)
+    cache.delete(key)
+    cache.set(key, { changes, at: Date.now(), value })
+    return value
+  }
+
+  const loadAll = async (ids: readonly string[], q: Queryable): Promise<BenchmarkFigure[]> => {
+    const loaded: BenchmarkFigure[][] = []
+    // One after another: the embedded database has one connection anyway.
+    for (const m of metrics) loaded.push(await m.load(ids, q))
+    return loaded.flat()
+  }
+
+  return {
+    metrics: {
+      add(metric: BenchmarkMetric): void {
+        if (metrics.some((m) => m.id === metric.id)) throw new Error(`A benchmark metric "${metric.id}" is already registered`)
+        metrics.push(metric)
+        metrics.sort((a, b) => a.order - b.order)
+      },
+      ids: (): string[] => metrics.map((m) => m.id),
+    },
+
+    /** Whether the person's organisation takes part. */
+    async participating(user: CurrentUser): Promise<boolean> {
+      return (await repo.participation(db, user.organisationId)) !== null
+    },
+
+    /** An admin opts the organisation in or out (one transaction, audited; nothing when unchanged). */
+    async setParticipation(user: CurrentUser, on: boolean): Promise<boolean> {
+      if (!can(user.roles, 'organisation:manage')) throw forbidden()
+      return db.transaction(async (tx) => {
+        const changed = on ? await repo.join(tx, user.organisationId, user.id) : await repo.leave(tx, user.organisationId)
+        if (changed) {
+          await recordAudit(tx, {
+            organisationId: user.organisationId, actorId: user.id, entityType: 'organisation', entityId: user.organisationId,
+            action: on ? 'benchmark_joined' : 'benchmark_left', changes: { benchmark: { from: !on, to: on } },
+          })
+        }
+        return changed
+      })
+    },
+
+    /** Organisation types the filter offers: only those at least MIN_CONTRIBUTORS taking part have recorded. */
+    async typeOptions(): Promise<string[]> {
+      return cached('types', await repo.changes(db), async () => organisations.typesAmong(await repo.participantIds(db), MIN_CONTRIBUTORS))
+    },
+
+    /**
+     * The benchmark for these filters: every metric over the participants that match, with the
+     * threshold applied to each figure, and the person's organisation's own values beside them
+     * when it takes part.
+     */
+    async view(user: CurrentUser, filters: BenchmarkFilters): Promise<BenchmarkView> {
+      const changes = await repo.changes(db)
+      const participating = (await repo.participation(db, user.organisationId)) !== null
+      // Raw figures per filter combination, never sent anywhere: the threshold is applied below.
+      const raw = (f: { type: string | null; nation: string | null }) => cached(`raw|${f.type ?? ''}|${f.nation ?? ''}`, changes, async () => {
+        const ids = await organisations.idsMatching(await repo.participantIds(db), { organisationType: f.type, nation: f.nation })
+        return new Map((await loadAll(ids, db)).map((x) => [x.id, x]))
+      })
+      const figures = await cached(`sector|${filters.type ?? ''}|${filters.nation ?? ''}`, changes, async () => {
+        const here = await raw({ type: filters.type, nation: filters.nation })
+        const wider = await Promise.all(widerFilters({ type: filters.type, nation: filters.nation }).map(raw))
+        return [...here.values()].map((f) => applyThreshold(f, MIN_CONTRIBUTORS, wider.map((w) => w.get(f.id))))
+      })
+      const own = participating
+        ? await cached(`own|${user.organisationId}`, changes, async () => new Map((await loadAll([user.organisationId], db)).map((f) => [f.id, f])))
+        : new Map<string, BenchmarkFigure>()
+      return { participating, figures, own }
+    },
+
+    /** Forgets every precomputed figure (tests; the change signal does this in use). */
+    forget: (): void => cache.clear(),
+  }
+}
+export type BenchmarkService = ReturnType<typeof createBenchmarkService>
