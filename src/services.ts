@@ -46,9 +46,9 @@ export function createServices(db: Db, questionSets: QuestionSetCatalogue, confi
   const tools = createToolsService(db, register, organisations, people, board)
   const problemReports = createProblemReportService(db, organisations, people, { baseUrl: config.publicBaseUrl })
   const interchange = createInterchangeService(db, { organisations, register, transparency })
-  const guidance = createGuidanceService(db, assessments)
+  const guidance = createGuidanceService(db, assessments, organisations)
   const platformAdmin = createPlatformAdminService(db, { organisations, register, people, transparency })
-  const usecases = createUseCaseService(db, register, people)
+  const usecases = createUseCaseService(db, register, people, organisations)
   const maturity = createMaturityService(db)
   // Question sets uploaded by platform admins join the built-in ones in the assessments' registry.
   const packs = createPackService(db, assessments.questionSets, organisations)

@@ -56,35 +56,29 @@ export function meetsThreshold(contributors: number, min: number = MIN_CONTRIBUT
  * kept (which part of the page it belongs to), so no page
  * or JSON built from the result can carry it.
  */
-export function applyThreshold(figure: BenchmarkFigure, min: number = MIN_CONTRIBUTORS, wider: readonly (BenchmarkFigure | undefined)[] = []): ShownFigure {
+export function applyThreshold(figure: BenchmarkFigure, min: number = MIN_CONTRIBUTORS, groupsSafe = true): ShownFigure {
   const { id, title, description } = figure
-  if (!meetsThreshold(figure.aggregate.contributors, min) || !hidesNoRemainder(figure, wider, min)) {
+  if (!meetsThreshold(figure.aggregate.contributors, min) || !groupsSafe) {
     return { id, title, description, shown: false, kind: figure.aggregate.kind }
   }
   return { id, title, description, shown: true, aggregate: figure.aggregate }
 }
 
 /**
- * The same figure for a wider view (fewer filters) minus this one is the figure of the
- * organisations left out; were both shown, that difference would be a figure drawn from fewer
- * than `min` organisations. So a filtered figure is shown only when, against every wider view,
- * the organisations left out are none or at least `min`.
+ * A filtered view must not let anyone work out a group under the threshold by subtracting shown
+ * views from each other (the whole minus England minus Wales is Scotland). So a figure filtered by
+ * type, nation or both is shown only when, in the partition of all participants by the filtered
+ * dimensions (every type, every nation, or every type-and-nation pair, "not recorded" included),
+ * each group contributes to it none or at least `min` organisations: then every sum or
+ * difference of groups is none or at least `min` too.
  */
-export function hidesNoRemainder(figure: BenchmarkFigure, wider: readonly (BenchmarkFigure | undefined)[], min: number = MIN_CONTRIBUTORS): boolean {
-  return wider.every((w) => {
-    if (!w) return true
-    const remainder = w.aggregate.contributors - figure.aggregate.contributors
-    return remainder <= 0 || remainder >= min
-  })
+export function groupsSafe(contributorsPerGroup: readonly number[], min: number = MIN_CONTRIBUTORS): boolean {
+  return contributorsPerGroup.every((c) => c === 0 || c >= min)
 }
 
-/** The views a filtered view could be subtracted from: the same filters with one or both left out. */
-export function widerFilters(filters: { type: string | null; nation: string | null }): { type: string | null; nation: string | null }[] {
-  const out: { type: string | null; nation: string | null }[] = []
-  if (filters.type !== null) out.push({ type: null, nation: filters.nation })
-  if (filters.nation !== null) out.push({ type: filters.type, nation: null })
-  if (filters.type !== null && filters.nation !== null) out.push({ type: null, nation: null })
-  return out
+/** The dimensions a view is filtered by, in a fixed order (the partition it must be safe in). */
+export function filteredDimensions(filters: { type: string | null; nation: string | null }): ('type' | 'nation')[] {
+  return [...(filters.type !== null ? ['type' as const] : []), ...(filters.nation !== null ? ['nation' as const] : [])]
 }
 
 /** A whole-number percentage of a share, or null when nothing contributes. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
-  type Aggregate, applyThreshold, type BenchmarkFigure, benchmarkFilters, meetsThreshold, medianPercent, MIN_CONTRIBUTORS, participationInput, sharePercent, widerFilters,
+  type Aggregate, applyThreshold, type BenchmarkFigure, benchmarkFilters, filteredDimensions, groupsSafe, meetsThreshold, medianPercent, MIN_CONTRIBUTORS, participationInput, sharePercent,
 } from './model.ts'
 
 describe('the threshold rule', () => {
@@ -85,29 +85,23 @@ describe('the filters and the opt-in form', () => {
   }
 })
 
-describe('the remainder rule: a filtered figure must not give away the organisations it leaves out', () => {
-  const fig = (contributors: number): BenchmarkFigure => ({ id: 'x', title: 'X', description: 'X', aggregate: { kind: 'share', contributors, count: 0 } })
-  const cases: [number, (number | undefined)[], boolean][] = [
-    [5, [], true],
-    [5, [undefined], true],
-    [5, [5], true],
-    [5, [6], false],
-    [5, [9], false],
-    [5, [10], true],
-    [6, [10], false],
-    [5, [10, 6], false],
-    [7, [12, 7], true],
+describe('the group rule: no filtered figure lets a group under 5 be worked out by subtraction', () => {
+  const cases: [number[], boolean][] = [
+    [[], true], [[0], true], [[5], true], [[5, 0, 7], true], [[5, 5, 4], false], [[1], false], [[6, 9, 0, 5], true], [[5, 4, 0], false],
   ]
-  for (const [here, wider, ok] of cases) {
-    it(`${here} here, wider views of ${JSON.stringify(wider)} → ${ok ? 'shown' : 'hidden'}`, () => {
-      assert.equal(applyThreshold(fig(here), 5, wider.map((w) => (w === undefined ? undefined : fig(w)))).shown, ok)
-    })
+  for (const [groups, ok] of cases) {
+    it(`groups contributing ${JSON.stringify(groups)} → ${ok ? 'safe' : 'hidden'}`, () => assert.equal(groupsSafe(groups), ok))
   }
-  it('the wider views of each filter combination', () => {
-    assert.deepEqual(widerFilters({ type: null, nation: null }), [])
-    assert.deepEqual(widerFilters({ type: 'District council', nation: null }), [{ type: null, nation: null }])
-    assert.deepEqual(widerFilters({ type: null, nation: 'wales' }), [{ type: null, nation: null }])
-    assert.deepEqual(widerFilters({ type: 'District council', nation: 'wales' }),
-      [{ type: null, nation: 'wales' }, { type: 'District council', nation: null }, { type: null, nation: null }])
+  it('applyThreshold hides a figure that meets the threshold when its groups are not safe', () => {
+    const fig: BenchmarkFigure = { id: 'x', title: 'X', description: 'X', aggregate: { kind: 'share', contributors: 10, count: 3 } }
+    assert.equal(applyThreshold(fig, 5, true).shown, true)
+    assert.equal(applyThreshold(fig, 5, false).shown, false)
+    assert.ok(!('aggregate' in applyThreshold(fig, 5, false)), 'its numbers are dropped')
+  })
+  it('the dimensions a view is filtered by', () => {
+    assert.deepEqual(filteredDimensions({ type: null, nation: null }), [])
+    assert.deepEqual(filteredDimensions({ type: 'District council', nation: null }), ['type'])
+    assert.deepEqual(filteredDimensions({ type: null, nation: 'wales' }), ['nation'])
+    assert.deepEqual(filteredDimensions({ type: 'District council', nation: 'wales' }), ['type', 'nation'])
   })
 })

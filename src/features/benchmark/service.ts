@@ -4,7 +4,9 @@ import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
 import { forbidden } from '../../platform/http/errors.ts'
 import type { OrganisationService } from '../organisations/service.ts'
-import { applyThreshold, type BenchmarkFigure, type BenchmarkFilters, type BenchmarkMetric, MIN_CONTRIBUTORS, type ShownFigure, widerFilters } from './model.ts'
+import {
+  applyThreshold, type BenchmarkFigure, type BenchmarkFilters, type BenchmarkMetric, filteredDimensions, groupsSafe, MIN_CONTRIBUTORS, type ShownFigure,
+} from './model.ts'
 import * as repo from './repository.ts'
 
 /** Precomputed figures are used for at most this long, even when nothing has signalled a change. */
@@ -48,6 +50,24 @@ export function createBenchmarkService(db: Db, organisations: OrganisationServic
     cache.set(key, { changes, at: Date.now(), value })
     return value
   }
+
+  /**
+   * The figures that some group of the partition by these dimensions draws from 1 to 4
+   * organisations (groupsSafe): filtered views of them are hidden. Kept like the figures.
+   */
+  const unsafeFigures = (dims: readonly ('type' | 'nation')[], changes: string) => cached(`groups|${dims.join('+')}`, changes, async () => {
+    const facets = await organisations.facetsOf(await repo.participantIds(db))
+    const groups = new Map<string, string[]>()
+    for (const o of facets) {
+      const key = dims.map((d) => (d === 'type' ? o.organisationType : o.nation) ?? '').join('\u0000')
+      groups.set(key, [...(groups.get(key) ?? []), o.id])
+    }
+    const perFigure = new Map<string, number[]>()
+    for (const ids of groups.values()) {
+      for (const f of await loadAll(ids, db)) perFigure.set(f.id, [...(perFigure.get(f.id) ?? []), f.aggregate.contributors])
+    }
+    return new Set([...perFigure].filter(([, counts]) => !groupsSafe(counts)).map(([id]) => id))
+  })
 
   const loadAll = async (ids: readonly string[], q: Queryable): Promise<BenchmarkFigure[]> => {
     const loaded: BenchmarkFigure[][] = []
@@ -99,15 +119,12 @@ export function createBenchmarkService(db: Db, organisations: OrganisationServic
     async view(user: CurrentUser, filters: BenchmarkFilters): Promise<BenchmarkView> {
       const changes = await repo.changes(db)
       const participating = (await repo.participation(db, user.organisationId)) !== null
-      // Raw figures per filter combination, never sent anywhere: the threshold is applied below.
-      const raw = (f: { type: string | null; nation: string | null }) => cached(`raw|${f.type ?? ''}|${f.nation ?? ''}`, changes, async () => {
-        const ids = await organisations.idsMatching(await repo.participantIds(db), { organisationType: f.type, nation: f.nation })
-        return new Map((await loadAll(ids, db)).map((x) => [x.id, x]))
-      })
       const figures = await cached(`sector|${filters.type ?? ''}|${filters.nation ?? ''}`, changes, async () => {
-        const here = await raw({ type: filters.type, nation: filters.nation })
-        const wider = await Promise.all(widerFilters({ type: filters.type, nation: filters.nation }).map(raw))
-        return [...here.values()].map((f) => applyThreshold(f, MIN_CONTRIBUTORS, wider.map((w) => w.get(f.id))))
+        const ids = await organisations.idsMatching(await repo.participantIds(db), { organisationType: filters.type, nation: filters.nation })
+        const here = await loadAll(ids, db)
+        const dims = filteredDimensions({ type: filters.type, nation: filters.nation })
+        const unsafe = dims.length ? await unsafeFigures(dims, changes) : new Set<string>()
+        return here.map((f) => applyThreshold(f, MIN_CONTRIBUTORS, !unsafe.has(f.id)))
       })
       const own = participating
         ? await cached(`own|${user.organisationId}`, changes, async () => new Map((await loadAll([user.organisationId], db)).map((f) => [f.id, f])))

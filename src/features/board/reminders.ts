@@ -34,7 +34,7 @@ export interface BoardReminderRun {
 }
 
 export interface BoardReminderDeps {
-  organisations: Pick<OrganisationService, 'list'>
+  organisations: Pick<OrganisationService, 'activeList'>
   people: Pick<PeopleService, 'directory'>
 }
 
@@ -89,7 +89,7 @@ export function createBoardReminders(db: Db, register: Pick<RegisterService, 're
       const until = addDays(today, opts.days ?? BOARD_REMINDER_DAYS)
       const base = opts.baseUrl.replace(/\/+$/, '')
       const link = (entryId: string) => `${base}/register/${entryId}`
-      const [conditions, reviews, organisations] = await Promise.all([conditionsDue(db, until), register.reviewsDue(until), deps.organisations.list()])
+      const [conditions, reviews, organisations] = await Promise.all([conditionsDue(db, until), register.reviewsDue(until), deps.organisations.activeList()])
       const run: BoardReminderRun = { conditions: conditions.length, reviews: reviews.length, queued: 0, alreadyQueued: 0 }
 
       for (const org of organisations) {

@@ -7,6 +7,7 @@ import { forbidden, notFound } from '../../platform/http/errors.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import type { AssessmentService, QuestionGuidance } from '../assessments/service.ts'
 import { allQuestions } from '../assessments/questionSet/schema.ts'
+import type { OrganisationService } from '../organisations/service.ts'
 import {
   type ContentDirs, type HubContent, type ImpactCase, type KnownSets, loadHubContent, type MaturityArea, type Resource, type Term, type Theme,
 } from './content.ts'
@@ -104,10 +105,15 @@ export function linksFor(resources: readonly Resource[], setId: string, question
 
 const resourceText = (r: Resource) => [r.summary, ...r.themes.map((th) => t(`guidance.theme.${th}`))].join(' ')
 
-export function createGuidanceService(db: Db, assessments: AssessmentService, dirs?: ContentDirs) {
+export function createGuidanceService(db: Db, assessments: AssessmentService, organisations: OrganisationService, dirs?: ContentDirs) {
   const content: HubContent = loadHubContent(knownSets(assessments), dirs)
   const byId = new Map(content.resources.map((r) => [r.id, r]))
   const caseById = new Map(content.cases.map((c) => [c.id, c]))
+  /** Approved contributions, leaving out those of suspended organisations while they are suspended. */
+  const approvedShown = async (kind: 'resource' | 'case_study') => {
+    const [rows, suspended] = await Promise.all([repo.approved(db, kind), organisations.suspendedIds()])
+    return rows.filter((c) => !suspended.has(c.organisationId))
+  }
 
   // Each assessment question links the guidance it draws on (the seam on the question page).
   assessments.questionGuidance.push((set) => {
@@ -154,7 +160,7 @@ export function createGuidanceService(db: Db, assessments: AssessmentService, di
       const ours: ListedResource[] = content.resources.map((r) => ({
         source: 'library', id: r.id, title: r.title, by: r.publisher, date: r.date ?? '', themes: r.themes, summary: r.summary, url: r.url, text: resourceText(r),
       }))
-      const shared: ListedResource[] = (await repo.approved(db, 'resource')).map((c) => ({
+      const shared: ListedResource[] = (await approvedShown('resource')).map((c) => ({
         source: 'shared', id: c.id, title: c.title, by: c.organisationName, date: (c.moderatedAt ?? c.createdAt).toISOString().slice(0, 10),
         themes: [c.theme], summary: c.summary, url: c.link, text: `${c.summary} ${t(`guidance.theme.${c.theme}`)}`,
       }))
@@ -168,7 +174,7 @@ export function createGuidanceService(db: Db, assessments: AssessmentService, di
         source: 'library', id: c.id, title: c.title, by: c.organisation, date: c.date ?? '', themes: c.themes, maturity: c.maturity,
         summary: c.summary, url: null, basis: c.basis, text: `${c.summary} ${c.body}`,
       }))
-      const shared: ListedCase[] = (await repo.approved(db, 'case_study')).map((c) => ({
+      const shared: ListedCase[] = (await approvedShown('case_study')).map((c) => ({
         source: 'shared', id: c.id, title: c.title, by: c.organisationName, date: (c.moderatedAt ?? c.createdAt).toISOString().slice(0, 10),
         themes: [c.theme], maturity: [], summary: c.summary, url: c.link, basis: 'shared', text: c.summary,
       }))

@@ -63,13 +63,22 @@ export const setPlatformDetails = (q: Queryable, id: string, d: { organisationTy
 
 /** Suspends (reason given) or reinstates (null) an organisation. */
 export const setSuspension = (q: Queryable, id: string, reason: string | null) =>
-  maybeOne(q, row, `update organisations set suspended_at = case when $2::text is null then null else now() end, suspended_reason = $2
+  maybeOne(q, row, `update organisations set suspended_at = case when $2::text is null then null else coalesce(suspended_at, now()) end, suspended_reason = $2
     where id = $1 returning ${COLUMNS}`, [id, reason])
 
 /** Of these organisations, the ids of those not suspended and of this type and nation (null: any); no other column is read. */
 export const idsMatching = async (q: Queryable, ids: readonly string[], f: { organisationType: string | null; nation: string | null }): Promise<string[]> =>
   (await many(q, z.object({ id: col.uuid }), `select id from organisations where id = any($1::uuid[]) and suspended_at is null
     and ($2::text is null or organisation_type = $2) and ($3::text is null or nation = $3)`, [ids, f.organisationType, f.nation])).map((r) => r.id)
+
+/** The ids of the suspended organisations. */
+export const suspendedIds = async (q: Queryable): Promise<string[]> =>
+  (await many(q, z.object({ id: col.uuid }), 'select id from organisations where suspended_at is not null')).map((r) => r.id)
+
+/** The type and nation of each of these organisations (suspended ones left out): the benchmark's groups. */
+export const facetsOf = async (q: Queryable, ids: readonly string[]) =>
+  many(q, z.object({ id: col.uuid, organisation_type: col.text.nullable(), nation: col.text.nullable() }),
+    'select id, organisation_type, nation from organisations where id = any($1::uuid[]) and suspended_at is null', [ids])
 
 /** The organisation types at least `min` of these organisations have recorded, in order. */
 export const typesAmong = async (q: Queryable, ids: readonly string[], min: number): Promise<string[]> =>

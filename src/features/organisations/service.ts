@@ -99,6 +99,13 @@ export function createOrganisationService(db: Db) {
      */
     async createByPlatformAdmin(admin: CurrentUser, input: PlatformOrganisationInput): Promise<Organisation> {
       requirePlatformAdmin(admin)
+      // Two admins adding the same slug or identifier at once: the unique index refuses the second.
+      const taken = (err: unknown) => {
+        const e = err as { code?: unknown; constraint?: unknown; message?: unknown }
+        if (e?.code !== '23505') return err
+        return String(e.constraint ?? e.message).includes('official_identifier')
+          ? new IdentifierTaken(input.officialIdentifier ?? '') : new OrganisationExists(input.slug)
+      }
       return db.transaction(async (tx) => {
         if (await repo.findBySlug(tx, input.slug)) throw new OrganisationExists(input.slug)
         if (input.officialIdentifier && await repo.findByOfficialIdentifier(tx, input.officialIdentifier)) throw new IdentifierTaken(input.officialIdentifier)
@@ -109,6 +116,8 @@ export function createOrganisationService(db: Db) {
           changes: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null).map(([k, v]) => [k, { from: null, to: v }])),
         })
         return org
+      }).catch((err: unknown) => {
+        throw taken(err)
       })
     },
 
@@ -136,6 +145,13 @@ export function createOrganisationService(db: Db) {
       repo.idsMatching(q, ids, f),
     /** The organisation types at least `min` of these organisations have recorded (the benchmark's filter; no names). */
     typesAmong: (ids: readonly string[], min: number, q: Queryable = db) => repo.typesAmong(q, ids, min),
+    /** The suspended organisations: what they shared with other councils is not shown while they are. */
+    suspendedIds: async (q: Queryable = db): Promise<Set<string>> => new Set(await repo.suspendedIds(q)),
+    /** Every organisation not suspended (the reminder runs go to these). */
+    activeList: async (): Promise<Organisation[]> => (await repo.listAll(db)).filter((o) => o.suspendedAt === null),
+    /** The type and nation of each of these organisations (not the suspended): how the benchmark groups them. */
+    facetsOf: async (ids: readonly string[], q: Queryable = db): Promise<{ id: string; organisationType: string | null; nation: string | null }[]> =>
+      (await repo.facetsOf(q, ids)).map((r) => ({ id: r.id, organisationType: r.organisation_type, nation: r.nation })),
 
     /** Changes to the organisation's settings, newest first. */
     history: (user: CurrentUser): Promise<AuditEvent[]> => auditTrail(db, user.organisationId, 'organisation', user.organisationId),

@@ -182,3 +182,20 @@ describe('suspending and reinstating', () => {
     await assert.rejects(t.services.organisations.createByPlatformAdmin(team.admin.user, { ...VALID, slug: 'sneaky', nation: null, officialIdentifier: null }), /403|forbidden/i)
   })
 })
+
+describe('more refusals', () => {
+  test('a platform admin’s API token does not carry the platform’s powers', async () => {
+    const token = await t.services.auth.createApiToken(operator.id, operator.organisation.id, 'Script', { scope: 'read_write', days: 30 })
+    const res = await t.app.inject({ method: 'GET', url: '/platform/organisations', headers: { authorization: `Bearer ${token}` } })
+    assert.equal(res.statusCode, 403)
+  })
+
+  test('suspending again with a new reason keeps the date it was first suspended', async () => {
+    const o = await makeOrganisation(t)
+    const first = await t.services.platformAdmin.suspend(operator.user, o.id, 'First reason.')
+    await new Promise((r) => setTimeout(r, 20))
+    const second = await t.services.platformAdmin.suspend(operator.user, o.id, 'Second reason.')
+    assert.equal(second.suspendedReason, 'Second reason.')
+    assert.equal(second.suspendedAt?.getTime(), first.suspendedAt?.getTime())
+  })
+})

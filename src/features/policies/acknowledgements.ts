@@ -238,7 +238,7 @@ export function createAcknowledgements(db: Db, organisations: OrganisationServic
     async queueReminders(opts: { days: number; now?: Date; baseUrl?: string | undefined }): Promise<ReminderRun> {
       const before = new Date((opts.now ?? new Date()).getTime() - opts.days * 24 * 3600 * 1000)
       const run: ReminderRun = { policies: 0, queued: 0, alreadyQueued: 0 }
-      for (const org of await organisations.list()) {
+      for (const org of await organisations.activeList()) {
         const versions = (await repo.inForceOfKinds(db, org.id, STAFF_KINDS)).filter((v) => v.publishedAt !== null && v.publishedAt <= before)
         if (!versions.length) continue
         await db.transaction(async (tx) => {

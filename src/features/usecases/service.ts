@@ -5,6 +5,7 @@ import type { Db, Queryable } from '../../platform/db/db.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
 import { t } from '../../platform/i18n/i18n.ts'
 import { isUuid } from '../../platform/validation.ts'
+import type { OrganisationService } from '../organisations/service.ts'
 import type { PeopleService } from '../people/service.ts'
 import type { RegisterEntry } from '../register/model.ts'
 import type { RegisterService } from '../register/service.ts'
@@ -64,7 +65,7 @@ function sharedToUse(s: repo.SharedUse): LibraryUse {
   }
 }
 
-export function createUseCaseService(db: Db, register: RegisterService, people: PeopleService, contentDir?: string) {
+export function createUseCaseService(db: Db, register: RegisterService, people: PeopleService, organisations: OrganisationService, contentDir?: string) {
   const library = loadUseCases(contentDir)
   const byId = new Map(library.map((u) => [u.id, u]))
 
@@ -78,7 +79,8 @@ export function createUseCaseService(db: Db, register: RegisterService, people: 
     const own = byId.get(id)
     if (own) return own
     const shared = isUuid(id) ? await repo.findShared(q, id) : null
-    if (!shared) throw notFound()
+    // A suspended council's shares are not shown (nor used) while it is suspended.
+    if (!shared || (await organisations.suspendedIds(q)).has(shared.organisationId)) throw notFound()
     return sharedToUse(shared)
   }
 
@@ -92,8 +94,9 @@ export function createUseCaseService(db: Db, register: RegisterService, people: 
       const words = searchWords(filters.q)
       const own = filters.theme === 'shared' ? [] : library.filter((u) =>
         matches(u, words) && (!filters.theme || u.theme === filters.theme) && (!filters.tier || u.riskTier === filters.tier))
+      const suspended = await organisations.suspendedIds()
       const shared = filters.theme && filters.theme !== 'shared' ? []
-        : (await repo.listShared(db, { words, tier: filters.tier })).map(sharedToUse)
+        : (await repo.listShared(db, { words, tier: filters.tier })).filter((s) => !suspended.has(s.organisationId)).map(sharedToUse)
       return [...own, ...shared]
     },
 

@@ -51,9 +51,12 @@ export function requirePermission(request: FastifyRequest, permission: Permissio
   return user
 }
 
-/** A signed-in platform admin (who runs the platform for every organisation), or 403. */
+/**
+ * A platform admin (who runs the platform for every organisation) signed in with a session, or
+ * 403: the platform's powers are not given to API tokens.
+ */
 export function requirePlatformAdmin(request: FastifyRequest): CurrentUser {
   const user = requireUser(request)
-  if (user.platformAdmin !== true) throw forbidden()
+  if (user.platformAdmin !== true || user.via !== 'session') throw forbidden()
   return user
 }
