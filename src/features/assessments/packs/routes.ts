@@ -76,13 +76,13 @@ export function packRoutes(app: FastifyInstance, services: Services): void {
     }
   })
 
-  const organisationNames = async () => new Map((await packs.organisations()).map((o) => [o.id, o.name]))
+  const organisationNames = async (admin: CurrentUser) => new Map((await packs.organisations(admin)).map((o) => [o.id, o.name]))
   const publishedTo = (pack: PackRow, names: Map<string, string>) =>
     pack.audience === 'all' ? t('packs.audience.all') : pack.organisationIds.map((id) => names.get(id) ?? id).join(', ')
 
   app.get(BASE, async (request, reply) => {
     const admin = requirePlatformAdmin(request)
-    const [{ packs: rows, builtIn }, names] = await Promise.all([packs.list(admin), organisationNames()])
+    const [{ packs: rows, builtIn }, names] = await Promise.all([packs.list(admin), organisationNames(admin)])
     const done = (request.query as Record<string, unknown>).done
     return reply.view('assessments/packs/views/list.njk', {
       pageTitle: t('packs.list.title'),
@@ -158,7 +158,7 @@ export function packRoutes(app: FastifyInstance, services: Services): void {
   const renderPreview = async (reply: FastifyReply, admin: CurrentUser, packId: string,
     opts: { errors?: Record<string, string>; problems?: PackProblem[]; values?: { audience?: string; organisations?: string[] }; done?: string | null } = {}) => {
     const [{ pack, check }, orgs, history, shared] = await Promise.all([
-      packs.get(admin, packId), packs.organisations(), packs.history(admin, packId), packs.sharedLibrary(),
+      packs.get(admin, packId), packs.organisations(admin), packs.history(admin, packId), packs.sharedLibrary(),
     ])
     const errors = opts.errors ?? {}
     const values = opts.values ?? { audience: pack.status === 'live' ? pack.audience : undefined, organisations: pack.organisationIds }

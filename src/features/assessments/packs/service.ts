@@ -259,8 +259,11 @@ export function createPackService(db: Db, registry: SetRegistry, organisations: 
       })
     },
 
-    /** Every organisation, for the go-live form's choice. */
-    organisations: () => organisations.list(),
+    /** Every organisation, for the go-live form's choice (platform admins only, like everything here). */
+    organisations: (admin: CurrentUser) => {
+      requireAdmin(admin)
+      return organisations.list()
+    },
 
     /** The packs' audit trail (platform-level events). */
     async history(admin: CurrentUser, id: string) {
