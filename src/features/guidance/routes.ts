@@ -37,33 +37,21 @@ export function displayDate(iso: string | undefined): string {
 export function guidanceRoutes(app: FastifyInstance, services: Services): void {
   const { guidance, home, hub } = services
 
-  // The signed-in home page: the way in to the library, sharing, one's own contributions and (for
-  // platform admins) moderation.
-  home.panels.add({
+  // The signed-in home page and the sector hub: the way in to the library, sharing, one's own
+  // contributions and (for platform admins) moderation.
+  const panel = {
     id: 'guidance-library',
-    order: 60,
     template: 'guidance/views/_home.njk',
-    load: async (user) => {
+    load: async (user: CurrentUser) => {
       const mine = await guidance.mine(user)
       return {
         mine: mine.length, pending: mine.filter((c) => c.status === 'pending').length,
         moderation: user.platformAdmin === true ? (await guidance.moderation(user)).pending.length : null,
       }
     },
-  })
-
-  hub.sections.add({
-    id: 'guidance-library',
-    order: 20,
-    template: 'guidance/views/_home.njk',
-    load: async (user) => {
-      const mine = await guidance.mine(user)
-      return {
-        mine: mine.length, pending: mine.filter((c) => c.status === 'pending').length,
-        moderation: user.platformAdmin === true ? (await guidance.moderation(user)).pending.length : null,
-      }
-    },
-  })
+  }
+  home.panels.add({ ...panel, order: 60 })
+  hub.sections.add({ ...panel, order: 20 })
   const themeItems = (chosen: string) => [
     { value: '', text: t('guidance.filters.allThemes'), selected: chosen === '' },
     ...THEMES.map((th) => ({ value: th, text: t(`guidance.theme.${th}`), selected: chosen === th })),

@@ -45,22 +45,15 @@ export function useCaseRoutes(app: FastifyInstance, services: Services): void {
 
   // --- where the library shows up on other features' pages --------------------------------------
 
-  // The home page: where a council starts its register.
-  home.panels.add({
+  // The home page and the sector hub: where a council starts its register.
+  const panel = {
     id: 'use-case-library',
-    order: 30,
     template: 'usecases/views/_home.njk',
-    load: async (user) => (can(user.roles, 'register:read')
+    load: async (user: CurrentUser) => (can(user.roles, 'register:read')
       ? { count: usecases.libraryUses().length, canWrite: can(user.roles, 'register:write') } : null),
-  })
-
-  hub.sections.add({
-    id: 'use-case-library',
-    order: 10,
-    template: 'usecases/views/_home.njk',
-    load: async (user) => (can(user.roles, 'register:read')
-      ? { count: usecases.libraryUses().length, canWrite: can(user.roles, 'register:write') } : null),
-  })
+  }
+  home.panels.add({ ...panel, order: 30 })
+  hub.sections.add({ ...panel, order: 10 })
 
   // The entry page: where an entry came from, and (for admins) sharing it to the library.
   register.extensions.entryPanels.add({
