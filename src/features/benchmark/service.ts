@@ -3,6 +3,7 @@ import { can } from '../../platform/auth/permissions.ts'
 import type { CurrentUser } from '../../platform/auth/store.ts'
 import type { Db, Queryable } from '../../platform/db/db.ts'
 import { forbidden } from '../../platform/http/errors.ts'
+import { createOrdered } from '../../platform/ordered.ts'
 import type { OrganisationService } from '../organisations/service.ts'
 import {
   applyThreshold, type BenchmarkFigure, type BenchmarkFilters, type BenchmarkMetric, filteredDimensions, groupsSafe, MIN_CONTRIBUTORS, type ShownFigure,
@@ -32,7 +33,7 @@ export interface BenchmarkView {
  * applies the threshold rule before anything leaves it.
  */
 export function createBenchmarkService(db: Db, organisations: OrganisationService, opts: { maxAgeMs?: number } = {}) {
-  const metrics: BenchmarkMetric[] = []
+  const metrics = createOrdered<BenchmarkMetric>('benchmark metric')
   const maxAge = opts.maxAgeMs ?? CACHE_MAX_AGE_MS
   /**
    * Precomputed figures: the sector's per filter, each organisation's own, the type list; each
@@ -72,19 +73,12 @@ export function createBenchmarkService(db: Db, organisations: OrganisationServic
   const loadAll = async (ids: readonly string[], q: Queryable): Promise<BenchmarkFigure[]> => {
     const loaded: BenchmarkFigure[][] = []
     // One after another: the embedded database has one connection anyway.
-    for (const m of metrics) loaded.push(await m.load(ids, q))
+    for (const m of metrics.all()) loaded.push(await m.load(ids, q))
     return loaded.flat()
   }
 
   return {
-    metrics: {
-      add(metric: BenchmarkMetric): void {
-        if (metrics.some((m) => m.id === metric.id)) throw new Error(`A benchmark metric "${metric.id}" is already registered`)
-        metrics.push(metric)
-        metrics.sort((a, b) => a.order - b.order)
-      },
-      ids: (): string[] => metrics.map((m) => m.id),
-    },
+    metrics: { add: metrics.add, ids: metrics.ids },
 
     /** Whether the person's organisation takes part. */
     async participating(user: CurrentUser): Promise<boolean> {

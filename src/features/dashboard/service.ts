@@ -1,4 +1,5 @@
 import type { CurrentUser } from '../../platform/auth/store.ts'
+import { createOrdered } from '../../platform/ordered.ts'
 import type { Queryable } from '../../platform/db/db.ts'
 
 /** One bar, or one part of a proportion: already in the reader's words. */
@@ -43,19 +44,12 @@ export interface DashboardMetric {
  * feature that owns some figures adds a metric (`dashboard.metrics.add`) from a small file of its own.
  */
 export function createDashboardService() {
-  const metrics: DashboardMetric[] = []
+  const metrics = createOrdered<DashboardMetric>('dashboard metric')
   return {
-    metrics: {
-      add(metric: DashboardMetric): void {
-        if (metrics.some((m) => m.id === metric.id)) throw new Error(`A dashboard metric "${metric.id}" is already registered`)
-        metrics.push(metric)
-        metrics.sort((a, b) => a.order - b.order)
-      },
-      ids: (): string[] => metrics.map((m) => m.id),
-    },
+    metrics: { add: metrics.add, ids: metrics.ids },
     /** Every metric's views for this person's organisation, in order. */
     async load(user: CurrentUser, q?: Queryable): Promise<MetricView[]> {
-      const loaded = await Promise.all(metrics.map((m) => m.load(user, q)))
+      const loaded = await Promise.all(metrics.all().map((m) => m.load(user, q)))
       return loaded.flat()
     },
   }

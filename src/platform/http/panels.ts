@@ -1,4 +1,5 @@
 import type { CurrentUser } from '../auth/store.ts'
+import { createOrdered } from '../ordered.ts'
 
 /**
  * A part of a page that another feature contributes (the entry page's assessments summary,
@@ -24,19 +25,15 @@ export interface RenderedPanel {
 }
 
 export function createPanels<Subject>() {
-  const panels: Panel<Subject>[] = []
+  const panels = createOrdered<Panel<Subject>>('panel')
   return {
-    add(panel: Panel<Subject>): void {
-      if (panels.some((p) => p.id === panel.id)) throw new Error(`A panel "${panel.id}" is already registered`)
-      panels.push(panel)
-      panels.sort((a, b) => a.order - b.order)
-    },
+    add: panels.add,
     /** Loads every panel for this person and subject, in order, leaving out those with nothing to show. */
     async load(user: CurrentUser, subject: Subject): Promise<RenderedPanel[]> {
-      const loaded = await Promise.all(panels.map(async (p) => ({ p, params: await p.load(user, subject) })))
+      const loaded = await Promise.all(panels.all().map(async (p) => ({ p, params: await p.load(user, subject) })))
       return loaded.flatMap(({ p, params }) => (params ? [{ id: p.id, template: p.template, params }] : []))
     },
-    ids: (): string[] => panels.map((p) => p.id),
+    ids: panels.ids,
   }
 }
 export type Panels<Subject> = ReturnType<typeof createPanels<Subject>>
